@@ -1,0 +1,2 @@
+import TihuaStore
+import TihuaCompute
