@@ -1,0 +1,20 @@
+/// The one error type of TihuaModels: what went wrong and where (file,
+/// tensor name, byte offset, config key), in one line.
+public struct ModelError: Error, CustomStringConvertible, Equatable, Sendable {
+    public enum Kind: String, Sendable {
+        case io            // a file could not be read
+        case format        // bytes that do not follow their format (safetensors, JSON, JPEG)
+        case unsupported   // a valid setting this implementation does not run
+        case shape         // a tensor or input whose size disagrees with the config
+        case invalidInput  // a caller's argument that cannot be used
+    }
+    public let kind: Kind
+    public let message: String
+
+    public init(_ kind: Kind, _ message: String) {
+        self.kind = kind
+        self.message = message
+    }
+
+    public var description: String { message }
+}
