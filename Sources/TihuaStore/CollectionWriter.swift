@@ -1,0 +1,172 @@
+import CLMDB
+import TihuaCompute
+
+/// Changes to one collection inside one write transaction.
+///
+/// Additions (records, vector rows, IVF entries) go beyond the published
+/// counters and become visible only when `info` is published — at the end of
+/// `TihuaIndex.update`, or at the end of a `StagedWrite` spanning many
+/// transactions. Valid only inside the closure that received it.
+public final class CollectionWriter {
+    public let collection: Collection
+    /// The collection as it will be published.
+    public internal(set) var info: CollectionInfo
+    let txn: WriteTransaction
+
+    init(txn: WriteTransaction, collection: Collection, info: CollectionInfo) {
+        self.txn = txn
+        self.collection = collection
+        self.info = info
+    }
+
+    var name: String { collection.name }
+    var path: String { txn.index.path }
+
+    /// What this transaction sees, including this writer's unpublished additions.
+    public var snapshot: CollectionSnapshot {
+        CollectionSnapshot(collection: collection, info: info, txn: txn)
+    }
+
+    // MARK: Records
+
+    /// Whether a record with this id exists (published or added by this write).
+    public func contains(_ id: String) throws -> Bool {
+        try txn.get(collection.records, id, "record '\(id)' of \(name)") != nil
+    }
+
+    /// Adds a record without a vector. Returns false, changing nothing, when
+    /// the id exists already.
+    @discardableResult
+    public func addRecord(id: String, document: UnsafeRawBufferPointer?) throws -> Bool {
+        if let problem = RecordID.problem(with: id) {
+            throw StoreError(.invalidInput, "\(name): \(problem): '\(id.prefix(40))'")
+        }
+        if try contains(id) { return false }
+        try insertRecord(id: id, vectorRow: noRow, document: document)
+        return true
+    }
+
+    private func insertRecord(id: String, vectorRow: UInt64, document: UnsafeRawBufferPointer?) throws {
+        let sequence = info.nextSequence
+        let value = RecordLayout.encode(sequence: sequence, vectorRow: vectorRow, document: document)
+        try value.withUnsafeBytes {
+            try txn.put(collection.records, id, $0, flags: MDB_NOOVERWRITE, "record '\(id)' of \(name)")
+        }
+        var idBytes = id
+        try idBytes.withUTF8 {
+            try txn.put(collection.order, sequence, UnsafeRawBufferPointer($0), flags: MDB_APPEND,
+                        "order entry \(sequence) of \(name)")
+        }
+        info.nextSequence += 1
+        info.recordCount += 1
+    }
+
+    // MARK: Vectors
+
+    /// Adds `ids.count` new records, each with its vector (row-major, unit
+    /// length: see `VectorCheck`). An id that exists already is an error.
+    public func addVectors(ids: [String], vectors: UnsafePointer<Float>, dimension: Int) throws {
+        for id in ids {
+            if let problem = RecordID.problem(with: id) {
+                throw StoreError(.invalidInput, "\(name): \(problem): '\(id.prefix(40))'")
+            }
+            if try contains(id) {
+                throw StoreError(.invalidInput, "\(name): id '\(id)' exists already")
+            }
+        }
+        let first = try appendRows(vectors: vectors, count: ids.count, dimension: dimension, ids: ids)
+        for (i, id) in ids.enumerated() {
+            try insertRecord(id: id, vectorRow: UInt64(first + i), document: nil)
+        }
+    }
+
+    /// Gives existing records that have no vector yet their vectors.
+    public func attachVectors(ids: [String], vectors: UnsafePointer<Float>, dimension: Int) throws {
+        var updates: [(id: String, value: [UInt8])] = []
+        updates.reserveCapacity(ids.count)
+        for (i, id) in ids.enumerated() {
+            guard let value = try txn.get(collection.records, id, "record '\(id)' of \(name)") else {
+                throw StoreError(.notFound, "\(name) has no record '\(id)'")
+            }
+            guard RecordLayout.vectorRow(value) == noRow else {
+                throw StoreError(.invalidInput, "\(name): record '\(id)' has a vector already")
+            }
+            let updated = RecordLayout.encode(sequence: RecordLayout.sequence(value),
+                                              vectorRow: UInt64(info.vectorCount + i),
+                                              document: RecordLayout.document(value))
+            updates.append((id, updated))
+        }
+        _ = try appendRows(vectors: vectors, count: ids.count, dimension: dimension, ids: ids)
+        for (id, value) in updates {
+            try value.withUnsafeBytes { try txn.put(collection.records, id, $0, "record '\(id)' of \(name)") }
+        }
+    }
+
+    /// Records the identity of the model whose vectors this collection holds.
+    public func setModel(_ model: String?) { info.model = model }
+
+    /// Appends vector rows `vectorCount ..< vectorCount + count`: fills the
+    /// last block, writes new ones, records each row's id and files the rows
+    /// in their IVF lists. Returns the first new row.
+    func appendRows(vectors: UnsafePointer<Float>, count: Int, dimension: Int, ids: [String]) throws -> Int {
+        precondition(ids.count == count)
+        if let d = info.dimension, d != dimension {
+            throw StoreError(.invalidInput, "\(name) holds \(d)-dimensional vectors, not \(dimension)")
+        }
+        if info.dimension == nil {
+            guard dimension > 0 && dimension <= 65536 else {
+                throw StoreError(.invalidInput, "\(name): dimension \(dimension) is outside 1…65536")
+            }
+            info.dimension = dimension
+            info.blockRows = CollectionInfo.blockRows(forDimension: dimension)
+        }
+        let first = info.vectorCount
+        guard count > 0 else { return first }
+        guard first + count < Int(UInt32.max) else {
+            throw StoreError(.invalidInput, "\(name): more than \(UInt32.max - 1) vectors")
+        }
+        try writeBlocks(from: first, vectors: vectors, count: count, dimension: dimension)
+
+        let lists = try info.ivf != nil ? assignLists(vectors: vectors, count: count, dimension: dimension) : nil
+        for (i, id) in ids.enumerated() {
+            let value = RowLayout.encode(list: lists?[i] ?? noList, id: id)
+            try value.withUnsafeBytes {
+                try txn.put(collection.rowids, UInt64(first + i), $0, flags: MDB_APPEND, "id of row \(first + i) of \(name)")
+            }
+        }
+        if let lists {
+            try appendToLists(rows: first..<(first + count), lists: lists, vectors: vectors, dimension: dimension)
+        }
+        info.vectorCount += count
+        return first
+    }
+
+    /// Writes rows `first ..< first + count` into their blocks; a partly
+    /// filled last block is rewritten with its old rows followed by new ones.
+    private func writeBlocks(from first: Int, vectors: UnsafePointer<Float>, count: Int, dimension: Int) throws {
+        let blockRows = info.blockRows
+        var row = first
+        while row < first + count {
+            let block = row / blockRows
+            let kept = row - block * blockRows
+            let take = min(blockRows - kept, first + count - row)
+            let old: [Float] = kept > 0 ? try copyOfBlock(block, rows: kept, dimension: dimension) : []
+            let bytes = max(minimumFloatValueBytes, (kept + take) * dimension * 4)
+            let source = vectors + (row - first) * dimension
+            try txn.reserve(collection.blocks, UInt64(block), size: bytes, "vector block \(block) of \(name)") { out in
+                out.initializeMemory(as: UInt8.self, repeating: 0)
+                old.withUnsafeBytes { out.copyMemory(from: $0) }
+                UnsafeMutableRawBufferPointer(rebasing: out[(kept * dimension * 4)...])
+                    .copyMemory(from: UnsafeRawBufferPointer(start: source, count: take * dimension * 4))
+            }
+            row += take
+        }
+    }
+
+    /// The first `rows` rows of a block, copied (a pointer into the map may
+    /// not survive the write that replaces the block).
+    func copyOfBlock(_ block: Int, rows: Int, dimension: Int) throws -> [Float] {
+        let base = try snapshot.blockPointer(block, rows: rows, dimension: dimension)
+        return Array(UnsafeBufferPointer(start: base, count: rows * dimension))
+    }
+}

@@ -1,0 +1,53 @@
+/// Imports a `.npy` matrix and its ids file into a collection, all or
+/// nothing, in batches of about 64 MiB (LMDB bounds one transaction's dirty
+/// pages; the file is read one batch at a time, never whole).
+public struct VectorImport {
+    public let vectorsPath: String
+    public let idsPath: String
+
+    public init(vectorsPath: String, idsPath: String) {
+        self.vectorsPath = vectorsPath
+        self.idsPath = idsPath
+    }
+
+    /// Returns the number of vectors imported. `progress(done, total)` is
+    /// called after each committed batch.
+    @discardableResult
+    public func run(into index: TihuaIndex, collection name: String,
+                    progress: (Int, Int) -> Void = { _, _ in }) throws -> Int {
+        let file = try NPYFile(path: vectorsPath)
+        let ids = try IDList.read(path: idsPath)
+        guard ids.count == file.rows else {
+            throw StoreError(.invalidInput, "\(idsPath) has \(ids.count) ids but \(vectorsPath) has \(file.rows) rows")
+        }
+        if let existing = try index.info(of: name), let d = existing.dimension, d != file.columns {
+            throw StoreError(.invalidInput, "\(vectorsPath) has dimension \(file.columns) but collection '\(name)' holds \(d)-dimensional vectors")
+        }
+        let collection = try index.createCollection(name)
+        let dimension = file.columns
+        let batchRows = max(1, (64 << 20) / (dimension * 4))
+        var buffer = [Float](repeating: 0, count: min(batchRows, max(1, file.rows)) * dimension)
+        try index.stagedWrite(collection) { staged in
+            var start = 0
+            while start < file.rows {
+                let count = min(batchRows, file.rows - start)
+                let first = start
+                try buffer.withUnsafeMutableBufferPointer { b in
+                    try file.readRows(first, count: count, into: b.baseAddress!)
+                    try VectorCheck.normalizeRows(b.baseAddress!, count: count, dimension: dimension) {
+                        "\(vectorsPath) row \(first + $0) (id '\(ids[first + $0])')"
+                    }
+                }
+                let batchIDs = Array(ids[first..<(first + count)])
+                try staged.batch { writer in
+                    try buffer.withUnsafeBufferPointer {
+                        try writer.addVectors(ids: batchIDs, vectors: $0.baseAddress!, dimension: dimension)
+                    }
+                }
+                start += count
+                progress(start, file.rows)
+            }
+        }
+        return file.rows
+    }
+}

@@ -1,0 +1,64 @@
+import Foundation
+@testable import TihuaStore
+
+/// A fresh temporary folder, removed when the returned object dies.
+final class TemporaryFolder {
+    let path: String
+    init() {
+        path = NSTemporaryDirectory() + "tihua-test-" + UUID().uuidString
+        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+    deinit { try? FileManager.default.removeItem(atPath: path) }
+    func file(_ name: String) -> String { path + "/" + name }
+}
+
+/// Deterministic pseudo-random numbers (SplitMix64).
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+    mutating func gaussian() -> Float {
+        let u = Double.random(in: Double.ulpOfOne..<1, using: &self)
+        let v = Double.random(in: 0..<1, using: &self)
+        return Float((-2 * log(u)).squareRoot() * cos(2 * .pi * v))
+    }
+    mutating func vectors(_ count: Int, _ dimension: Int) -> [Float] {
+        (0..<(count * dimension)).map { _ in gaussian() }
+    }
+}
+
+/// Writes a .npy file of float32 (or the given descr and raw payload).
+func writeNPY(_ path: String, rows: Int, columns: Int, values: [Float]) {
+    writeNPY(path, header: "{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }",
+             payload: values.withUnsafeBytes { Array($0) })
+}
+
+func writeNPY(_ path: String, header: String, payload: [UInt8], major: UInt8 = 1) {
+    var h = Array(header.utf8)
+    let prefix = major == 1 ? 10 : 12
+    while (prefix + h.count + 1) % 64 != 0 { h.append(0x20) }
+    h.append(0x0A)
+    var bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, major, 0]
+    if major == 1 {
+        bytes += [UInt8(h.count & 0xFF), UInt8(h.count >> 8)]
+    } else {
+        bytes += [UInt8(h.count & 0xFF), UInt8((h.count >> 8) & 0xFF), UInt8((h.count >> 16) & 0xFF), UInt8(h.count >> 24)]
+    }
+    bytes += h + payload
+    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
+}
+
+func writeLines(_ path: String, _ lines: [String]) {
+    _ = FileManager.default.createFile(atPath: path, contents: Data((lines.joined(separator: "\n") + "\n").utf8))
+}
+
+func normalized(_ v: ArraySlice<Float>) -> [Float] {
+    let n = Float(v.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot())
+    return v.map { $0 / n }
+}
