@@ -27,7 +27,7 @@ let package = Package(
         .target(name: "TihuaModels", dependencies: ["TihuaCompute", "CTihuaJPEG"]),
         .target(name: "TihuaPoetry", dependencies: ["TihuaStore", "TihuaSearch", "TihuaModels"]),
         .executableTarget(name: "tihua", dependencies: [
-            "TihuaPoetry",
+            "TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaModels",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -49,7 +49,8 @@ extension TihuaIndex {
     /// A writer on the published state; first discards what an unfinished
     /// staged write left behind.
     private func openWriter(_ txn: WriteTransaction, _ collection: Collection) throws -> CollectionWriter {
-        let writer = CollectionWriter(txn: txn, collection: collection, info: try txn.info(collection))
+        let info = try txn.info(collection.name) ?? CollectionInfo(name: collection.name)
+        let writer = CollectionWriter(txn: txn, collection: collection, info: info)
         if try txn.hasStagingMark(collection.name) {
             try writer.discardUnpublished()
             try txn.setStagingMark(collection.name, false)

@@ -101,13 +101,18 @@ public final class TihuaIndex: Sendable {
 
     /// The handle of a collection, creating it (empty) if missing.
     public func createCollection(_ name: String) throws -> Collection {
-        try Collection.validate(name: name)
-        if let c = try collection(name) { return c }
-        let c = try resolve(name, create: true)
-        try write { txn in
-            if try txn.info(name) == nil { try txn.setInfo(CollectionInfo(name: name)) }
-        }
+        let c = try prepareCollection(name)
+        try update(c) { _ in }
         return c
+    }
+
+    /// The handle of a collection that may not exist yet: the first write
+    /// through `update` or `stagedWrite` creates it when it publishes, so a
+    /// failed first import leaves no empty collection behind.
+    public func prepareCollection(_ name: String) throws -> Collection {
+        try Collection.validate(name: name)
+        if let c = collectionHandles.withLock({ $0[name] }) { return c }
+        return try resolve(name, create: true)
     }
 
     /// The handle of an existing collection, or a `notFound` error naming it.

@@ -23,7 +23,13 @@ public struct VectorImport {
         if let existing = try index.info(of: name), let d = existing.dimension, d != file.columns {
             throw StoreError(.invalidInput, "\(vectorsPath) has dimension \(file.columns) but collection '\(name)' holds \(d)-dimensional vectors")
         }
-        let collection = try index.createCollection(name)
+        let collection = try index.prepareCollection(name)
+        try index.read { txn in
+            guard let snapshot = try? txn.snapshot(collection) else { return }
+            for (line, id) in ids.enumerated() where try snapshot.record(id) != nil {
+                throw StoreError(.invalidInput, "\(idsPath) line \(line + 1): collection '\(name)' already has id '\(id)'")
+            }
+        }
         let dimension = file.columns
         let batchRows = max(1, (64 << 20) / (dimension * 4))
         var buffer = [Float](repeating: 0, count: min(batchRows, max(1, file.rows)) * dimension)

@@ -1,0 +1,8 @@
+import ArgumentParser
+
+struct ImportCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "import",
+        abstract: "Import poems, keywords or vectors into an index.",
+        subcommands: [ImportVectorsCommand.self])
+}
