@@ -4,5 +4,5 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Import poems, keywords or vectors into an index.",
-        subcommands: [ImportVectorsCommand.self])
+        subcommands: [ImportPoemsCommand.self, ImportKeywordsCommand.self, ImportVectorsCommand.self])
 }

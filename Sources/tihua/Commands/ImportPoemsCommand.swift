@@ -1,0 +1,62 @@
+import ArgumentParser
+import TihuaPoetry
+import TihuaStore
+
+extension CorpusFormat: ExpressibleByArgument {}
+
+struct ImportPoemsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "poems",
+        abstract: "Import poem corpora (CCPC JSON lines or chinese-poetry JSON arrays).",
+        discussion: """
+        FILE may be a folder: its .json and .jsonl files are read, recursively. CCPC \
+        records get the id FILESTEM:LINENO; chinese-poetry records keep their UUID. A \
+        record that is not valid JSON or has no lines is invalid: without --skip-invalid \
+        the first one aborts the import, naming its file and line or record, and the index \
+        is left as it was. Poems whose id is already in the index are counted as duplicates \
+        and not imported again.
+        """)
+
+    @OptionGroup var indexOptions: IndexOptions
+    @Argument(help: "Corpus files or folders.") var files: [String]
+    @Option(help: "auto, ccpc or chinese-poetry.") var format: CorpusFormat = .auto
+    @Flag(help: "Skip invalid records (each is reported on stderr) instead of aborting.") var skipInvalid = false
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let index = try TihuaIndex(path: indexOptions.index, create: true)
+        let bar = ProgressBar("importing poems", enabled: !output.json)
+        let summary = try PoemImport(paths: files, format: format, skipInvalid: skipInvalid)
+            .run(into: index) { bar.update($0, of: $1) }
+        bar.finish()
+        for record in summary.skippedRecords.prefix(20) { printNote("skipped \(record)") }
+        if summary.skippedRecords.count > 20 { printNote("… and \(summary.skippedRecords.count - 20) more skipped") }
+        if output.json {
+            try printJSONLine(summary)
+        } else {
+            printLine("imported \(summary.imported) poems (\(summary.skipped) skipped, \(summary.duplicates) duplicates)")
+        }
+    }
+}
+
+struct ImportKeywordsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "keywords",
+        abstract: "Import a keyword vocabulary: one keyword a line, blank lines ignored, repeats counted and dropped.")
+
+    @OptionGroup var indexOptions: IndexOptions
+    @Argument(help: "The keyword file.") var file: String
+    @OptionGroup var output: OutputOptions
+
+    struct Summary: Encodable { let imported: Int; let duplicates: Int }
+
+    func run() throws {
+        let index = try TihuaIndex(path: indexOptions.index, create: true)
+        let summary = try KeywordImport(path: file).run(into: index)
+        if output.json {
+            try printJSONLine(Summary(imported: summary.imported, duplicates: summary.duplicates))
+        } else {
+            printLine("imported \(summary.imported) keywords (\(summary.duplicates) duplicates)")
+        }
+    }
+}
