@@ -17,7 +17,12 @@ public final class TihuaIndex: Sendable {
 
     /// Opens the index in folder `path`. With `create`, a missing folder is
     /// created; without, a missing index is an error.
-    public init(path: String, create: Bool = false) throws {
+    public convenience init(path: String, create: Bool = false) throws {
+        try self.init(path: path, create: create, initialMapSize: Environment.initialMapSize)
+    }
+
+    /// `initialMapSize` is for tests of map growth.
+    init(path: String, create: Bool, initialMapSize: Int) throws {
         self.path = path
         var isDirectory: ObjCBool = false
         let exists = FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory)
@@ -34,7 +39,7 @@ public final class TihuaIndex: Sendable {
                 throw StoreError(.invalidInput, "cannot create index folder \(path): \(error.localizedDescription)")
             }
         }
-        environment = try Environment(path: path)
+        environment = try Environment(path: path, initialMapSize: initialMapSize)
         writerLock = try WriterLock(path: path + "/data.mdb")
         meta = try environment.database(Schema.metaDatabase, create: true)!
         try checkSchema()

@@ -4,10 +4,13 @@
 public struct VectorImport {
     public let vectorsPath: String
     public let idsPath: String
+    /// Rows per transaction; nil for about 64 MiB of vectors.
+    public var batchRows: Int?
 
-    public init(vectorsPath: String, idsPath: String) {
+    public init(vectorsPath: String, idsPath: String, batchRows: Int? = nil) {
         self.vectorsPath = vectorsPath
         self.idsPath = idsPath
+        self.batchRows = batchRows
     }
 
     /// Returns the number of vectors imported. `progress(done, total)` is
@@ -31,7 +34,7 @@ public struct VectorImport {
             }
         }
         let dimension = file.columns
-        let batchRows = max(1, (64 << 20) / (dimension * 4))
+        let batchRows = max(1, self.batchRows ?? (64 << 20) / (dimension * 4))
         var buffer = [Float](repeating: 0, count: min(batchRows, max(1, file.rows)) * dimension)
         try index.stagedWrite(collection) { staged in
             var start = 0

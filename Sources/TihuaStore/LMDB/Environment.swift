@@ -19,7 +19,7 @@ final class Environment: @unchecked Sendable {
     private let mapLock = ReadWriteLock()
     private let handles = Mutex<[String: MDB_dbi]>([:])
 
-    init(path: String) throws {
+    init(path: String, initialMapSize: Int = Environment.initialMapSize) throws {
         self.path = path
         var env: OpaquePointer?
         try check(mdb_env_create(&env), "create LMDB environment for \(path)")
@@ -29,7 +29,7 @@ final class Environment: @unchecked Sendable {
             try check(mdb_env_set_maxdbs(env, Self.maxNamedDatabases), "set max databases of \(path)")
             try check(mdb_env_set_maxreaders(env, 1024), "set max readers of \(path)")
             let fileSize = Self.fileSize(path + "/data.mdb")
-            try check(mdb_env_set_mapsize(env, max(Self.initialMapSize, Self.roundUp(fileSize * 2))),
+            try check(mdb_env_set_mapsize(env, max(initialMapSize, Self.roundUp(fileSize * 2))),
                       "set map size of \(path)")
             // NOTLS: a read transaction is not tied to the thread that began it,
             // so parallel scans can share one snapshot.

@@ -17,12 +17,14 @@ struct ImportVectorsCommand: ParsableCommand {
     @Option(help: "The collection to add to (created if missing).") var collection: String
     @Option(help: "The .npy file of vectors.") var vectors: String
     @Option(help: "A file of ids, one a line, in the order of the rows.") var ids: String
+    @Option(help: ArgumentHelp("Rows per transaction (default: about 64 MiB of vectors).", visibility: .hidden))
+    var batch: Int?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
         let index = try TihuaIndex(path: indexOptions.index, create: true)
         let bar = ProgressBar("importing vectors", enabled: !output.json)
-        let count = try VectorImport(vectorsPath: vectors, idsPath: ids)
+        let count = try VectorImport(vectorsPath: vectors, idsPath: ids, batchRows: batch)
             .run(into: index, collection: collection) { bar.update($0, of: $1) }
         bar.finish()
         if output.json {
