@@ -35,6 +35,6 @@ let package = Package(
         .testTarget(name: "TihuaSearchTests", dependencies: ["TihuaSearch"]),
         .testTarget(name: "TihuaModelsTests", dependencies: ["TihuaModels"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaPoetryTests", dependencies: ["TihuaPoetry"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TihuaCLITests", dependencies: ["tihua"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TihuaCLITests", dependencies: ["tihua", "TihuaStore"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -11,9 +11,8 @@ public enum IDList {
         guard let text = String(data: data, encoding: .utf8) else {
             throw StoreError(.invalidInput, "\(path): ids file is not UTF-8")
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map {
-            $0.hasSuffix("\r") ? String($0.dropLast()) : String($0)
-        }
+        // "\r\n" is one Character, a newline like "\n".
+        var lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map(String.init)
         if lines.last == "" { lines.removeLast() }
         var seen: [String: Int] = [:]
         seen.reserveCapacity(lines.count)

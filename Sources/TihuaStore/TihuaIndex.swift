@@ -43,6 +43,8 @@ public final class TihuaIndex: Sendable {
         writerLock = try WriterLock(path: path + "/data.mdb")
         meta = try environment.database(Schema.metaDatabase, create: true)!
         try checkSchema()
+        // Open every collection's databases now, outside any transaction.
+        for info in try collections() { _ = try resolve(info.name, create: false) }
     }
 
     private func checkSchema() throws {

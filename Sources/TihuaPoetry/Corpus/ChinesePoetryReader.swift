@@ -11,9 +11,14 @@ enum ChinesePoetryReader {
         let dynasty = dynasty(fromFileName: name)
         // Fast path: the whole array at once. On a syntax error, fall back to
         // splitting the array into elements to name the broken record's line.
-        let elements: [(record: Record?, line: Int?)]
+        var elements: [(record: Record?, line: Int?)]
         if let all = try? JSONDecoder().decode([Record].self, from: data) {
             elements = all.map { ($0, nil) }
+            // Name the lines of invalid records too (splitting costs a pass).
+            if all.contains(where: { !$0.isPoem }), case .success(let parts) = JSONArraySplitter.split(data),
+               parts.count == all.count {
+                elements = zip(all, parts).map { ($0, $1.line) }
+            }
         } else {
             switch JSONArraySplitter.split(data) {
             case .failure(let failure):
@@ -93,6 +98,8 @@ enum ChinesePoetryReader {
         var title: String?, rhythmic: String?, author: String?, id: String?
         var paragraphs: [String]?
         var problem: String?
+
+        var isPoem: Bool { problem == nil && !splitLines(paragraphs ?? []).isEmpty }
 
         enum Key: String, CodingKey { case title, rhythmic, author, id, paragraphs }
 

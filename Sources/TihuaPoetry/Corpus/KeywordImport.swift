@@ -16,7 +16,7 @@ public struct KeywordImport {
             throw PoetryError("\(path): not UTF-8 text")
         }
         var keywords: [(String, Int)] = []
-        for (i, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+        for (i, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let keyword = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !keyword.isEmpty else { continue }
             if let problem = RecordID.problem(with: keyword) {

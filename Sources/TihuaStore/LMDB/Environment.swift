@@ -18,6 +18,8 @@ final class Environment: @unchecked Sendable {
     private let env: OpaquePointer
     private let mapLock = ReadWriteLock()
     private let handles = Mutex<[String: MDB_dbi]>([:])
+    /// Threads inside a transaction of this environment (see `database`).
+    private let threadsInTransactions = Mutex<[pthread_t: Int]>([:])
 
     init(path: String, initialMapSize: Int = Environment.initialMapSize) throws {
         self.path = path
@@ -45,7 +47,8 @@ final class Environment: @unchecked Sendable {
     // MARK: Transactions
 
     func read<R>(_ body: (ReadTransaction) throws -> R) throws -> R {
-        try retryingMapChanges {
+        try insideTransaction {
+          try retryingMapChanges {
             try mapLock.withShared {
                 let txn = try begin(readOnly: true)
                 let wrapper = ReadTransaction(txn, environment: self)
@@ -55,11 +58,13 @@ final class Environment: @unchecked Sendable {
                 }
                 return try body(wrapper)
             }
+          }
         }
     }
 
     func write<R>(_ body: (WriteTransaction) throws -> R) throws -> R {
-        try retryingMapChanges {
+        try insideTransaction {
+          try retryingMapChanges {
             try mapLock.withShared {
                 let txn = try begin(readOnly: false)
                 let wrapper = WriteTransaction(txn, environment: self)
@@ -73,7 +78,20 @@ final class Environment: @unchecked Sendable {
                 try check(mdb_txn_commit(txn), "commit a write to \(path)")
                 return result
             }
+          }
         }
+    }
+
+    private func insideTransaction<R>(_ body: () throws -> R) rethrows -> R {
+        let me = pthread_self()
+        threadsInTransactions.withLock { $0[me, default: 0] += 1 }
+        defer {
+            threadsInTransactions.withLock {
+                $0[me]! -= 1
+                if $0[me] == 0 { $0[me] = nil }
+            }
+        }
+        return try body()
     }
 
     /// Reruns `body` after growing a full map, or after adopting the larger
@@ -118,6 +136,11 @@ final class Environment: @unchecked Sendable {
     /// lock is not reentrant); handles are resolved before `read`/`write`.
     func database(_ name: String, create: Bool) throws -> MDB_dbi? {
         if let dbi = handles.withLock({ $0[name] }) { return dbi }
+        // A handle opened now would be invisible to (and, for a write, would
+        // deadlock with) the transaction this thread is in.
+        if threadsInTransactions.withLock({ $0[pthread_self()] != nil }) {
+            throw StoreError(.invalidInput, "database \(name) of \(path) was first used inside a transaction; resolve collections (TihuaIndex.collection) before read/write")
+        }
         let dbi: MDB_dbi? = try mapLock.withShared {
             let txn = try begin(readOnly: !create)
             var dbi = MDB_dbi()
