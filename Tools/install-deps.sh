@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Installs the system libraries Tihua links (Debian/Ubuntu), if missing.
+set -euo pipefail
+packages=(pkg-config liblmdb-dev lmdb-utils libopenblas-dev libjpeg-dev)
+missing=()
+for p in "${packages[@]}"; do
+    dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+    sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    echo "installing ${missing[*]}" >&2
+    $sudo apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq "${missing[@]}" >/dev/null
+fi
