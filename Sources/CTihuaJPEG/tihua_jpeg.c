@@ -115,7 +115,8 @@ static void on_progress(j_common_ptr cinfo) {
 }
 
 tihua_jpeg_decoder *tihua_jpeg_create(void) {
-    tihua_jpeg_decoder *d = calloc(1, sizeof *d);
+    /* volatile: read again after a longjmp */
+    tihua_jpeg_decoder *volatile d = calloc(1, sizeof *d);
     if (!d) return NULL;
     d->cinfo.err = jpeg_std_error(&d->err);
     d->err.error_exit = on_error_exit;
@@ -195,7 +196,8 @@ int tihua_jpeg_read_header(tihua_jpeg_decoder *d, const unsigned char *data, siz
     }
     if (info->color == 0 ||
         !(c->num_components == 1 || c->num_components == 3 || c->num_components == 4)) {
-        snprintf(d->message, sizeof d->message, "%d components", c->num_components);
+        snprintf(d->message, sizeof d->message, "unsupported JPEG with %d components",
+                 c->num_components);
         fail(d, TIHUA_JPEG_UNSUPPORTED);
     }
     d->state = STATE_HEADER;

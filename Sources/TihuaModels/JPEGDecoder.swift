@@ -128,7 +128,9 @@ public enum JPEGDecoder {
         case TIHUA_JPEG_ZERO_SIZE.rawValue:
             throw ModelError(.format, "\(source): JPEG image has a zero width or height")
         case TIHUA_JPEG_UNSUPPORTED.rawValue:
-            throw ModelError(.unsupported, "\(source): unsupported JPEG (\(detail))")
+            // libjpeg's own messages mostly say "Unsupported ..." already.
+            throw ModelError(.unsupported, detail.hasPrefix("unsupported")
+                ? "\(source): \(detail)" : "\(source): unsupported JPEG (\(detail))")
         case TIHUA_JPEG_NO_MEMORY.rawValue:
             throw ModelError(.io, "\(source): out of memory decoding JPEG (\(detail))")
         default:

@@ -101,6 +101,19 @@ import Testing
         }
     }
 
+    @Test func unsupportedKindsOfJPEG() throws {
+        let tiny = try PreprocessFixtures.bytes("images/tiny.jpg")
+        let sof = try #require(PreprocessFixtures.startOfFrame(tiny))
+        var twelveBit = tiny
+        twelveBit[sof + 2] = 12  // sample precision
+        #expect(error { try JPEGDecoder.decode(twelveBit, source: "12.jpg") }
+            == ModelError(.unsupported, "12.jpg: unsupported JPEG data precision 12"))
+        var lossless = tiny
+        lossless[sof - 1] = 0xC3  // SOF3: lossless Huffman
+        #expect(error { try JPEGDecoder.decode(lossless, source: "ll.jpg") }
+            == ModelError(.unsupported, "ll.jpg: unsupported JPEG process: SOF type 0xc3"))
+    }
+
     @Test func corruptEntropyDataIsRefused() throws {
         // Overwrite the middle of pubu.jpg's scan with a restart-less marker.
         var bytes = try PreprocessFixtures.bytes("images/pubu.jpg")
@@ -131,5 +144,33 @@ import Testing
         let sof = try #require(PreprocessFixtures.startOfFrame(bytes))
         let e = try #require(error { try JPEGDecoder.decode(Array(bytes[..<(sof + 10)]), source: "h.jpg") })
         #expect(e.message.hasPrefix("h.jpg: JPEG data ends early"), "\(e.message)")
+    }
+
+    /// A progressive file that repeats a (valid) DC scan hundreds of times
+    /// makes libjpeg redo a whole-image pass per scan; the shim stops at 500.
+    @Test func endlessProgressiveScansAreCut() throws {
+        let bytes = try PreprocessFixtures.bytes("images/progressive.jpg")
+        // The first scan (SOS, DC of all components): its header and its
+        // entropy-coded data, which runs to the next marker.
+        var sos = 2
+        while !(bytes[sos] == 0xFF && bytes[sos + 1] == 0xDA) { sos += 2 + Int(bytes[sos + 2]) << 8 + Int(bytes[sos + 3]) }
+        var end = sos + 2 + Int(bytes[sos + 2]) << 8 + Int(bytes[sos + 3])
+        while !(bytes[end] == 0xFF && bytes[end + 1] != 0 && !(0xD0...0xD7).contains(bytes[end + 1])) { end += 1 }
+        var scan = Array(bytes[sos..<end])
+        let components = Int(scan[4])
+        let approximation = 5 + 2 * components + 2
+        #expect(scan[approximation] == 0x01)  // Ah 0, Al 1
+        // With Al = 0 a repeated DC first scan is consistent, so libjpeg does
+        // not warn: only the scan limit stops it.
+        scan[approximation] = 0x00
+        func repeated(_ n: Int) -> [UInt8] {
+            Array(bytes[..<sos]) + Array([[UInt8]](repeating: scan, count: n).joined()) + Array(bytes[end...])
+        }
+        let e = try #require(error { try JPEGDecoder.decode(repeated(600), source: "scans.jpg") })
+        #expect(e == ModelError(.format, "scans.jpg: corrupt JPEG data (more than 500 scans)"))
+        // 50 repeats pass the limit and fail later, on the DC refinement scan
+        // that no longer follows a scan with Al = 1.
+        let f = try #require(error { try JPEGDecoder.decode(repeated(50), source: "s50.jpg") })
+        #expect(f.message.hasPrefix("s50.jpg: corrupt JPEG data (inconsistent progression sequence"), "\(f.message)")
     }
 }

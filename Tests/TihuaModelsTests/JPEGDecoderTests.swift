@@ -23,6 +23,7 @@ import Testing
         #expect(cmyk.colorModel == .cmyk && cmyk.components == 4 && cmyk.hasAdobeMarker && cmyk.pillowMode == "CMYK")
         let ycck = try JPEGDecoder.info(file: PreprocessFixtures.path("images/ycck.jpg"))
         #expect(ycck.colorModel == .ycck && ycck.components == 4)
+        #expect(PreprocessFixtures.pillow.count == 11)  // every decodable fixture is compared with Pillow
     }
 
     @Test func grayIsReplicatedToRGB() throws {
@@ -37,7 +38,7 @@ import Testing
 
     /// Every decodable fixture, byte for byte what Pillow 13 (libjpeg-turbo
     /// 3.2) gives for Image.open(f).convert("RGB"): baseline 4:2:0 and 4:4:4,
-    /// progressive, gray, 3×2, 1000×60, Adobe CMYK and YCCK.
+    /// progressive, gray, 3×2, 1000×60, Adobe CMYK and YCCK, arithmetic coding.
     @Test("decode equals Pillow's", arguments: PreprocessFixtures.pillow.keys.sorted())
     func decodeEqualsPillow(_ name: String) throws {
         let expected = try #require(PreprocessFixtures.pillow[name])

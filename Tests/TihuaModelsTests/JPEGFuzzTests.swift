@@ -18,7 +18,7 @@ import Testing
         }
     }
 
-    static let seeds = ["pubu.jpg", "progressive.jpg", "gray.jpg", "tiny.jpg", "feiliu.jpg", "wide.jpg", "cmyk.jpg", "ycck.jpg"]
+    static let seeds = ["pubu.jpg", "progressive.jpg", "gray.jpg", "tiny.jpg", "feiliu.jpg", "wide.jpg", "cmyk.jpg", "ycck.jpg", "arith.jpg"]
 
     /// One random mutation of `jpeg`.
     static func mutate(_ jpeg: [UInt8], _ rng: inout SeededGenerator) -> [UInt8] {

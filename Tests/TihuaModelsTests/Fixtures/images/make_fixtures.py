@@ -7,6 +7,7 @@ Needs Pillow, numpy, a C compiler and libjpeg (libjpeg-turbo) headers. From this
   no chroma subsampling).
 - ycck.jpg: the same CMYK samples written by libjpeg as YCCK (Adobe transform 2,
   Y and K subsampled 2x2), through a small C program compiled here.
+- arith.jpg: a 53x37 baseline JPEG with arithmetic coding (odd sizes, 4:2:0), by libjpeg.
 - cmyk.rgb, ycck.rgb: what Pillow gives for Image.open(f).convert("RGB"), raw RGB bytes.
 - pil_reference.json: for every JPEG here, Pillow's mode and size, and FNV-1a 64
   hashes of Pillow's decoded RGB and of its 224x224 bicubic resize, so the Swift
@@ -18,36 +19,40 @@ from PIL import Image, features
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 
-YCCK_WRITER = r"""
+LIBJPEG_WRITER = r"""
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <jpeglib.h>
-/* usage: ycck_writer W H in.cmyk out.jpg  (in: W*H*4 bytes, Adobe-inverted CMYK) */
+/* usage: writer W H ycck|arith in.raw out.jpg
+   ycck:  in is W*H*4 bytes of Adobe-inverted CMYK, written as YCCK
+   arith: in is W*H*3 bytes of RGB, written as YCbCr 4:2:0 with arithmetic coding */
 int main(int argc, char **argv) {
-    int w = atoi(argv[1]), h = atoi(argv[2]);
-    unsigned char *buf = malloc((size_t)w * h * 4);
-    FILE *in = fopen(argv[3], "rb");
-    if (fread(buf, 1, (size_t)w * h * 4, in) != (size_t)w * h * 4) return 1;
+    int w = atoi(argv[1]), h = atoi(argv[2]), ycck = strcmp(argv[3], "ycck") == 0;
+    int n = ycck ? 4 : 3;
+    unsigned char *buf = malloc((size_t)w * h * n);
+    FILE *in = fopen(argv[4], "rb");
+    if (fread(buf, 1, (size_t)w * h * n, in) != (size_t)w * h * n) return 1;
     fclose(in);
     struct jpeg_compress_struct c; struct jpeg_error_mgr e;
     c.err = jpeg_std_error(&e);
     jpeg_create_compress(&c);
-    FILE *out = fopen(argv[4], "wb");
+    FILE *out = fopen(argv[5], "wb");
     jpeg_stdio_dest(&c, out);
-    c.image_width = w; c.image_height = h; c.input_components = 4; c.in_color_space = JCS_CMYK;
+    c.image_width = w; c.image_height = h; c.input_components = n;
+    c.in_color_space = ycck ? JCS_CMYK : JCS_RGB;
     jpeg_set_defaults(&c);
-    jpeg_set_colorspace(&c, JCS_YCCK);
+    if (ycck) jpeg_set_colorspace(&c, JCS_YCCK); else c.arith_code = TRUE;
     jpeg_set_quality(&c, 90, TRUE);
     jpeg_start_compress(&c, TRUE);
     while (c.next_scanline < c.image_height) {
-        JSAMPROW row = buf + (size_t)c.next_scanline * w * 4;
+        JSAMPROW row = buf + (size_t)c.next_scanline * w * n;
         jpeg_write_scanlines(&c, &row, 1);
     }
     jpeg_finish_compress(&c); fclose(out); jpeg_destroy_compress(&c);
     return 0;
 }
 """
-
 
 def fnv1a64(data: bytes) -> str:
     h = 0xCBF29CE484222325
@@ -73,11 +78,14 @@ def main() -> None:
     h, w, _ = cmyk.shape
     Image.fromarray(cmyk, "CMYK").save(os.path.join(HERE, "cmyk.jpg"), quality=90)
     with tempfile.TemporaryDirectory() as tmp:
-        src, exe, raw = (os.path.join(tmp, n) for n in ("w.c", "w", "in.cmyk"))
-        open(src, "w").write(YCCK_WRITER)
+        src, exe, raw = (os.path.join(tmp, n) for n in ("w.c", "w", "in.raw"))
+        open(src, "w").write(LIBJPEG_WRITER)
         subprocess.run(["cc", "-O1", "-o", exe, src, "-ljpeg"], check=True)
         (255 - cmyk).tofile(raw)  # Adobe convention: stored samples are inverted
-        subprocess.run([exe, str(w), str(h), raw, os.path.join(HERE, "ycck.jpg")], check=True)
+        subprocess.run([exe, str(w), str(h), "ycck", raw, os.path.join(HERE, "ycck.jpg")], check=True)
+        rgb = np.asarray(Image.open(os.path.join(HERE, "pubu.jpg")).convert("RGB").resize((53, 37), Image.BICUBIC))
+        rgb.tofile(raw)
+        subprocess.run([exe, "53", "37", "arith", raw, os.path.join(HERE, "arith.jpg")], check=True)
 
     for name in ("cmyk", "ycck"):
         im = Image.open(os.path.join(HERE, f"{name}.jpg"))
