@@ -35,6 +35,10 @@ enum CorpusFiles {
         return files
     }
 
+    static func size(of path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+    }
+
     /// Reads one file as `format` (detected when `.auto`).
     static func read(_ path: String, format: CorpusFormat) throws -> [CorpusRecord] {
         guard let data = FileManager.default.contents(atPath: path) else {

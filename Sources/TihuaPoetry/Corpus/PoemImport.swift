@@ -15,14 +15,16 @@ public struct ImportSummary: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey { case imported, skipped, duplicates }
 }
 
-/// Imports poem corpora into the `poems` collection: all or nothing for
-/// readers. Files are parsed on all cores, then written in batches of a
-/// staged write published at the end.
+/// Imports poem corpora into the `poems` collection, all or nothing for
+/// readers. Files are read in groups of about 32 MiB: while one group is
+/// written (in batches of a staged write published at the end), the next is
+/// parsed on the other cores, so memory stays bounded by two groups.
 public struct PoemImport {
     public var paths: [String]
     public var format: CorpusFormat
     public var skipInvalid: Bool
     public var batchSize = 25_000
+    public var groupBytes = 32 << 20
 
     public init(paths: [String], format: CorpusFormat = .auto, skipInvalid: Bool = false) {
         self.paths = paths
@@ -30,73 +32,132 @@ public struct PoemImport {
         self.skipInvalid = skipInvalid
     }
 
-    /// Reads every file and returns the valid poems in file order; without
-    /// `skipInvalid` the first invalid record is an error naming it.
-    public func readPoems(summary: inout ImportSummary) throws -> [Poem] {
-        let files = try CorpusFiles.expand(paths)
+    /// The valid poems of some files, in file order, with their documents.
+    struct ParsedGroup {
+        var poems: [Poem] = []
+        var documents: [[UInt8]] = []
+        var skipped: [String] = []
+        var bytes = 0
+    }
+
+    /// Reads `files` on all cores; without `skipInvalid` the first invalid
+    /// record (in file order) is an error naming it.
+    func parse(_ files: [(path: String, size: Int)]) throws -> ParsedGroup {
         var perFile = [Result<[CorpusRecord], Error>](repeating: .success([]), count: files.count)
         perFile.withUnsafeMutableBufferPointer { results in
             Parallel.forEachChunk(count: files.count) { _, range in
-                for i in range {
-                    results[i] = Result { try CorpusFiles.read(files[i], format: format) }
-                }
+                for i in range { results[i] = Result { try CorpusFiles.read(files[i].path, format: format) } }
             }
         }
-        var poems: [Poem] = []
+        var group = ParsedGroup(bytes: files.reduce(0) { $0 + $1.size })
         for result in perFile {
             for record in try result.get() {
                 switch record {
                 case .poem(let poem):
-                    poems.append(poem)
+                    group.poems.append(poem)
                 case .invalid(let location, let reason):
                     guard skipInvalid else {
                         throw PoetryError("\(location): \(reason) (nothing was imported; --skip-invalid skips such records)")
                     }
-                    summary.skipped += 1
-                    summary.skippedRecords.append("\(location): \(reason)")
+                    group.skipped.append("\(location): \(reason)")
                 }
             }
         }
-        return poems
-    }
-
-    /// The JSON documents of `poems`, encoded on all cores.
-    static func encodeDocuments(_ poems: [Poem]) -> [[UInt8]] {
-        var documents = [[UInt8]](repeating: [], count: poems.count)
-        documents.withUnsafeMutableBufferPointer { out in
+        group.documents = [[UInt8]](repeating: [], count: group.poems.count)
+        let poems = group.poems
+        group.documents.withUnsafeMutableBufferPointer { out in
             Parallel.forEachChunk(count: poems.count, minChunk: 1024) { _, range in
                 for i in range { out[i] = PoemDocument.encode(poems[i]) }
             }
         }
-        return documents
+        return group
     }
 
+    /// Reads the files and returns their valid poems (no index involved).
+    public func readPoems() throws -> (poems: [Poem], skipped: [String]) {
+        let group = try parse(try CorpusFiles.expand(paths).map { ($0, 0) })
+        return (group.poems, group.skipped)
+    }
+
+    /// `progress(bytesDone, bytesTotal)` is called after each written batch.
     public func run(into index: TihuaIndex, progress: (Int, Int) -> Void = { _, _ in }) throws -> ImportSummary {
-        var summary = ImportSummary()
-        let poems = try readPoems(summary: &summary)
-        let documents = Self.encodeDocuments(poems)
+        let files = try CorpusFiles.expand(paths).map { ($0, CorpusFiles.size(of: $0)) }
+        let groups = Self.groups(of: files, maxBytes: groupBytes)
+        let totalBytes = files.reduce(0) { $0 + $1.1 }
         let collection = try index.prepareCollection(BuiltinCollection.poems)
+        var summary = ImportSummary()
+        var doneBytes = 0
         try index.stagedWrite(collection) { staged in
-            var start = 0
-            while start < poems.count {
-                let range = start..<min(poems.count, start + batchSize)
-                let (added, duplicates) = try staged.batch { writer -> (Int, Int) in
-                    var added = 0, duplicates = 0
-                    for i in range {
-                        if try documents[i].withUnsafeBytes({ try writer.addRecord(id: poems[i].id, document: $0) }) {
-                            added += 1
-                        } else {
-                            duplicates += 1
+            var next = groups.first.map { group in Background { try self.parse(group) } }
+            defer { next?.wait() }  // never leave a parse running behind an error
+            for g in groups.indices {
+                let group = try next!.result()
+                next = g + 1 < groups.count ? Background { [groups] in try self.parse(groups[g + 1]) } : nil
+                summary.skipped += group.skipped.count
+                summary.skippedRecords += group.skipped
+                var start = 0
+                while start < group.poems.count {
+                    let range = start..<min(group.poems.count, start + batchSize)
+                    let (added, duplicates) = try staged.batch { writer -> (Int, Int) in
+                        var added = 0, duplicates = 0
+                        for i in range {
+                            let isNew = try group.documents[i].withUnsafeBytes {
+                                try writer.addRecord(id: group.poems[i].id, document: $0)
+                            }
+                            if isNew { added += 1 } else { duplicates += 1 }
                         }
+                        return (added, duplicates)
                     }
-                    return (added, duplicates)
+                    summary.imported += added
+                    summary.duplicates += duplicates
+                    start = range.upperBound
+                    progress(doneBytes + group.bytes * start / max(1, group.poems.count), totalBytes)
                 }
-                summary.imported += added
-                summary.duplicates += duplicates
-                start = range.upperBound
-                progress(start, poems.count)
+                doneBytes += group.bytes
             }
         }
         return summary
+    }
+
+    /// Consecutive files grouped to about `maxBytes` each (a file is never split).
+    static func groups(of files: [(path: String, size: Int)], maxBytes: Int) -> [[(path: String, size: Int)]] {
+        var groups: [[(path: String, size: Int)]] = []
+        var current: [(path: String, size: Int)] = []
+        var bytes = 0
+        for file in files {
+            if !current.isEmpty && bytes + file.size > maxBytes {
+                groups.append(current)
+                current = []
+                bytes = 0
+            }
+            current.append(file)
+            bytes += file.size
+        }
+        if !current.isEmpty { groups.append(current) }
+        return groups
+    }
+}
+
+/// Runs `work` on another thread; `result()` waits for it.
+final class Background<T>: @unchecked Sendable {
+    private let done = DispatchSemaphore(value: 0)
+    private var outcome: Result<T, Error>?
+
+    init(_ work: @escaping () throws -> T) {
+        nonisolated(unsafe) let work = work
+        DispatchQueue.global().async {
+            self.outcome = Result { try work() }
+            self.done.signal()
+        }
+    }
+
+    func result() throws -> T {
+        wait()
+        return try outcome!.get()
+    }
+
+    func wait() {
+        done.wait()
+        done.signal()  // later waits return at once
     }
 }
