@@ -31,6 +31,8 @@ extension TihuaIndex {
                 let result = try body(staged)
                 try environment.write { txn in
                     txn.index = self
+                    let writer = CollectionWriter(txn: txn, collection: collection, info: staged.info)
+                    for (name, bytes) in staged.attachments { try writer.setAttachment(name, bytes) }
                     try txn.setInfo(staged.info)
                     try txn.setStagingMark(collection.name, false)
                 }
@@ -65,6 +67,8 @@ public final class StagedWrite {
     public let collection: Collection
     /// The collection as it will be published.
     public private(set) var info: CollectionInfo
+    /// Attachments to store when the write is published (see `setAttachment`).
+    public var attachments: [String: [UInt8]] = [:]
 
     init(index: TihuaIndex, collection: Collection, info: CollectionInfo) {
         self.index = index

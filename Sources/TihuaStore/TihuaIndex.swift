@@ -101,8 +101,8 @@ public final class TihuaIndex: Sendable {
 
     /// The handle of an existing collection, or nil.
     public func collection(_ name: String) throws -> Collection? {
+        guard try info(of: name) != nil else { return nil }  // prepared but never published: absent
         if let c = collectionHandles.withLock({ $0[name] }) { return c }
-        guard try info(of: name) != nil else { return nil }
         return try resolve(name, create: false)
     }
 

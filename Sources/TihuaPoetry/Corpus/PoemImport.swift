@@ -87,6 +87,7 @@ public struct PoemImport {
         let collection = try index.prepareCollection(BuiltinCollection.poems)
         var summary = ImportSummary()
         var doneBytes = 0
+        var rhymes = try RhymeTable.stored(in: index)
         try index.stagedWrite(collection) { staged in
             var next = groups.first.map { group in Background { try self.parse(group) } }
             defer { next?.wait() }  // never leave a parse running behind an error
@@ -98,23 +99,22 @@ public struct PoemImport {
                 var start = 0
                 while start < group.poems.count {
                     let range = start..<min(group.poems.count, start + batchSize)
-                    let (added, duplicates) = try staged.batch { writer -> (Int, Int) in
-                        var added = 0, duplicates = 0
-                        for i in range {
-                            let isNew = try group.documents[i].withUnsafeBytes {
+                    let added = try staged.batch { writer -> [Int] in
+                        try range.filter { i in
+                            try group.documents[i].withUnsafeBytes {
                                 try writer.addRecord(id: group.poems[i].id, document: $0)
                             }
-                            if isNew { added += 1 } else { duplicates += 1 }
                         }
-                        return (added, duplicates)
                     }
-                    summary.imported += added
-                    summary.duplicates += duplicates
+                    rhymes.add(added.lazy.map { group.poems[$0] })
+                    summary.imported += added.count
+                    summary.duplicates += range.count - added.count
                     start = range.upperBound
                     progress(doneBytes + group.bytes * start / max(1, group.poems.count), totalBytes)
                 }
                 doneBytes += group.bytes
             }
+            staged.attachments[RhymeTable.attachmentName] = rhymes.encoded()
         }
         return summary
     }

@@ -1,0 +1,79 @@
+import TihuaStore
+
+/// Which line endings rhyme, derived from the corpus itself.
+///
+/// In a regulated poem the even lines (2, 4, 6, 8) share a rhyme, so the
+/// final characters of the even lines of one poem are rhyming pairs. Counting
+/// such pairs over the corpus gives a table of attested rhymes; a pair seen
+/// in at least `minimumSupport` poems is taken to rhyme (a pair seen once
+/// may be an irregular poem or a wrong split). Characters rhyme with
+/// themselves. Stored with the poems as the attachment `rhymes`.
+public struct RhymeTable: Sendable, Equatable {
+    /// Unordered pair (lower scalar first) → poems attesting it.
+    public private(set) var pairs: [Pair: Int] = [:]
+    public var minimumSupport = 2
+
+    public struct Pair: Hashable, Sendable {
+        public let a: Character
+        public let b: Character
+        public init(_ x: Character, _ y: Character) {
+            (a, b) = String(x) <= String(y) ? (x, y) : (y, x)
+        }
+    }
+
+    public init() {}
+
+    /// Counts the rhymes of `poems` (5- or 7-character lines, at least four,
+    /// all of one length).
+    public mutating func add<S: Sequence>(_ poems: S) where S.Element == Poem {
+        for poem in poems { add(lines: poem.lines) }
+    }
+
+    public mutating func add(lines: [String]) {
+        guard lines.count >= 4, let length = lines.first?.count, length == 5 || length == 7,
+              lines.allSatisfy({ $0.count == length }) else { return }
+        let finals = Set(stride(from: 1, to: lines.count, by: 2).compactMap { lines[$0].last })
+        let sorted = finals.sorted { String($0) < String($1) }
+        for i in sorted.indices {
+            for j in sorted.indices where j > i { pairs[Pair(sorted[i], sorted[j]), default: 0] += 1 }
+        }
+    }
+
+    public mutating func merge(_ other: RhymeTable) {
+        for (pair, count) in other.pairs { pairs[pair, default: 0] += count }
+    }
+
+    public func rhymes(_ x: Character, _ y: Character) -> Bool {
+        x == y || (pairs[Pair(x, y)] ?? 0) >= minimumSupport
+    }
+
+    // MARK: Storage: one "a b count" line per pair
+
+    static let attachmentName = "rhymes"
+
+    /// The table stored with the poems of `index` (empty if none).
+    public static func stored(in index: TihuaIndex) throws -> RhymeTable {
+        guard let poems = try index.collection(BuiltinCollection.poems) else { return RhymeTable() }
+        return try index.read { txn in
+            try txn.snapshot(poems).attachment(attachmentName).map(RhymeTable.init(encoded:)) ?? RhymeTable()
+        }
+    }
+
+    public func encoded() -> [UInt8] {
+        var text = ""
+        for (pair, count) in pairs.sorted(by: { ($0.key.a, $0.key.b) < ($1.key.a, $1.key.b) }) {
+            text += "\(pair.a) \(pair.b) \(count)\n"
+        }
+        return Array(text.utf8)
+    }
+
+    /// Reads the stored form; lines that do not parse are ignored (the table
+    /// is derived data and can be rebuilt by importing again).
+    public init(encoded bytes: UnsafeRawBufferPointer) {
+        for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
+            let parts = line.split(separator: " ")
+            guard parts.count == 3, parts[0].count == 1, parts[1].count == 1, let n = Int(parts[2]) else { continue }
+            pairs[Pair(parts[0].first!, parts[1].first!), default: 0] += n
+        }
+    }
+}
