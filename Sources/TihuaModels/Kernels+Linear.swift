@@ -35,6 +35,7 @@ extension Kernels {
     }
 
     /// x[N, C] ← act(x + bias[C]); either part may be absent.
+    @_optimize(speed)
     static func biasActivation(
         _ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
         rows: Int, channels: Int, activation: Activation?
