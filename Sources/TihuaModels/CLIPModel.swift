@@ -13,10 +13,10 @@ public final class CLIPModel: @unchecked Sendable {
     public let vision: CLIPVisionTower
     /// A fingerprint of config, vocabulary and weights (see `ModelIdentity`).
     public let identity: String
-    /// Texts per forward pass (grouped by length to limit padding).
-    public var textBatchSize = 32
-    /// Images per forward pass.
-    public var imageBatchSize = 8
+    /// Texts per forward pass by default (grouped by length to limit padding).
+    public static let defaultTextBatchSize = 32
+    /// Images per forward pass by default.
+    public static let defaultImageBatchSize = 8
 
     /// Dimension of the embeddings (`projection_dim`).
     public var dimension: Int { config.projectionDim }
@@ -58,16 +58,18 @@ public final class CLIPModel: @unchecked Sendable {
         tokenizer.encode(text, maxLength: min(BertTokenizer.clipMaxLength, config.text.maxPositions))
     }
 
-    /// Embeds texts: [count, dimension], L2-normalised unless `normalize` is false.
-    public func encodeTexts(_ texts: [String], normalize: Bool = true) throws -> Embeddings {
+    /// Embeds texts: [count, dimension], L2-normalised unless `normalize` is
+    /// false. Texts run `batchSize` at a time; the result does not depend on it.
+    public func encodeTexts(_ texts: [String], normalize: Bool = true, batchSize: Int = defaultTextBatchSize) throws -> Embeddings {
         let ids = texts.map(tokenize)
         let P = dimension
         var values = [Float](repeating: 0, count: texts.count * P)
         // Similar lengths share a batch so that little is padded; results go
         // back to their original rows.
         let order = ids.indices.sorted { (ids[$0].count, $0) < (ids[$1].count, $1) }
-        for start in stride(from: 0, to: order.count, by: max(1, textBatchSize)) {
-            let members = Array(order[start..<min(order.count, start + max(1, textBatchSize))])
+        let batchSize = max(1, batchSize)
+        for start in stride(from: 0, to: order.count, by: batchSize) {
+            let members = Array(order[start..<min(order.count, start + batchSize)])
             let output = try ComputeLock.run { try text.forward(tokenIDs: members.map { ids[$0] }) }
             for (j, row) in members.enumerated() {
                 values.replaceSubrange((row * P)..<((row + 1) * P), with: output.projected[(j * P)..<((j + 1) * P)])
@@ -78,16 +80,19 @@ public final class CLIPModel: @unchecked Sendable {
     }
 
     /// Embeds images given as pixel values [count, 3, S, S] (CHW, preprocessed):
-    /// [count, dimension], L2-normalised unless `normalize` is false.
-    public func encodeImages(pixelValues: UnsafeBufferPointer<Float>, count: Int, normalize: Bool = true) throws -> Embeddings {
+    /// [count, dimension], L2-normalised unless `normalize` is false. Images
+    /// run `batchSize` at a time; the result does not depend on it.
+    public func encodeImages(pixelValues: UnsafeBufferPointer<Float>, count: Int, normalize: Bool = true,
+                             batchSize: Int = defaultImageBatchSize) throws -> Embeddings {
         let perImage = config.vision.pixelsPerImage, P = dimension
         guard count >= 0, pixelValues.count == count * perImage else {
             throw ModelError(.invalidInput, "encodeImages: \(pixelValues.count) pixel values for \(count) images, expected \(count) × 3 × \(config.vision.imageSize) × \(config.vision.imageSize) = \(count * perImage)")
         }
         var values: [Float] = []
         values.reserveCapacity(count * P)
-        for start in stride(from: 0, to: count, by: max(1, imageBatchSize)) {
-            let n = min(max(1, imageBatchSize), count - start)
+        let batchSize = max(1, batchSize)
+        for start in stride(from: 0, to: count, by: batchSize) {
+            let n = min(batchSize, count - start)
             let slice = UnsafeBufferPointer(rebasing: pixelValues[(start * perImage)..<((start + n) * perImage)])
             let output = try ComputeLock.run { try vision.forward(pixels: slice, count: n) }
             values += output.projected
@@ -96,7 +101,10 @@ public final class CLIPModel: @unchecked Sendable {
         return normalize ? result.normalized() : result
     }
 
-    public func encodeImages(pixelValues: [Float], count: Int, normalize: Bool = true) throws -> Embeddings {
-        try pixelValues.withUnsafeBufferPointer { try encodeImages(pixelValues: $0, count: count, normalize: normalize) }
+    public func encodeImages(pixelValues: [Float], count: Int, normalize: Bool = true,
+                             batchSize: Int = defaultImageBatchSize) throws -> Embeddings {
+        try pixelValues.withUnsafeBufferPointer {
+            try encodeImages(pixelValues: $0, count: count, normalize: normalize, batchSize: batchSize)
+        }
     }
 }

@@ -45,8 +45,6 @@ public enum EncoderBenchmark {
         let weights = RandomCLIPWeights.make(config, seed: options.seed)
         let tokenizer = try BertTokenizer(vocabulary: BertVocabulary(tokens: RandomCLIPWeights.vocabulary(size: config.text.vocabSize)))
         let model = try CLIPModel(config: config, weights: weights, tokenizer: tokenizer, identity: "random")
-        model.imageBatchSize = max(1, options.imageBatch)
-        model.textBatchSize = max(1, options.textBatch)
 
         progress("measuring sgemm")
         let m = options.imageBatch * config.vision.tokens, n = config.vision.intermediateSize, k = config.vision.hiddenSize
@@ -54,9 +52,11 @@ public enum EncoderBenchmark {
 
         progress("encoding \(options.images) images")
         let pixels = randomPixels(count: max(options.images, options.imageBatch), config: config.vision, seed: options.seed)
-        _ = try model.encodeImages(pixelValues: Array(pixels.prefix(options.imageBatch * config.vision.pixelsPerImage)), count: options.imageBatch)  // warm-up
+        _ = try model.encodeImages(pixelValues: Array(pixels.prefix(options.imageBatch * config.vision.pixelsPerImage)), count: options.imageBatch,
+                               batchSize: options.imageBatch)  // warm-up
         let imageSeconds = try time {
-            _ = try model.encodeImages(pixelValues: Array(pixels.prefix(options.images * config.vision.pixelsPerImage)), count: options.images)
+            _ = try model.encodeImages(pixelValues: Array(pixels.prefix(options.images * config.vision.pixelsPerImage)), count: options.images,
+                                       batchSize: options.imageBatch)
         }
         let flopsPerImage = ModelFLOPs.visionPerImage(config)
         let imageRate = imageSeconds > 0 ? Double(options.images) / imageSeconds : 0
@@ -69,9 +69,9 @@ public enum EncoderBenchmark {
         }
         let poems = (0..<options.texts).map { _ in text(28) }
         let keywords = (0..<options.texts).map { _ in text(2) }
-        _ = try model.encodeTexts(Array(poems.prefix(options.textBatch)))  // warm-up
-        let poemSeconds = try time { _ = try model.encodeTexts(poems) }
-        let keywordSeconds = try time { _ = try model.encodeTexts(keywords) }
+        _ = try model.encodeTexts(Array(poems.prefix(options.textBatch)), batchSize: options.textBatch)  // warm-up
+        let poemSeconds = try time { _ = try model.encodeTexts(poems, batchSize: options.textBatch) }
+        let keywordSeconds = try time { _ = try model.encodeTexts(keywords, batchSize: options.textBatch) }
 
         var openMilliseconds: Double?, megabytes: Double?
         if options.measureOpen {

@@ -21,9 +21,7 @@ import Testing
     @Test(arguments: [20, 7, 1])
     func textEmbedsBatchedMatchReference(batchSize: Int) throws {
         let reference = try Fixtures.clipReference.floatArray("text_embeds")
-        let model = try CLIPModel(folder: Fixtures.clipFolder)
-        model.textBatchSize = batchSize
-        let e = try model.encodeTexts(Self.texts, normalize: false)
+        let e = try Self.model.encodeTexts(Self.texts, normalize: false, batchSize: batchSize)
         #expect(e.count == 20 && e.dimension == 32)
         let diff = maxAbsDiff(e.values, reference)
         #expect(diff <= Self.tolerance, "max |diff| \(diff)")

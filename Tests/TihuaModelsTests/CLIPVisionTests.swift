@@ -24,9 +24,7 @@ import Testing
     @Test(arguments: [8, 3])
     func imageEmbedsBatchedMatchReference(batchSize: Int) throws {
         let reference = try Fixtures.clipReference.floatArray("image_embeds")
-        let model = try CLIPModel(folder: Fixtures.clipFolder)
-        model.imageBatchSize = batchSize
-        let e = try model.encodeImages(pixelValues: Self.pixels(Fixtures.imageNames), count: 8, normalize: false)
+        let e = try Self.model.encodeImages(pixelValues: Self.pixels(Fixtures.imageNames), count: 8, normalize: false, batchSize: batchSize)
         let diff = maxAbsDiff(e.values, reference)
         #expect(diff <= Self.tolerance, "max |diff| \(diff)")
     }
