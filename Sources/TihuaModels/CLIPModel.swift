@@ -70,7 +70,7 @@ public final class CLIPModel: @unchecked Sendable {
         let batchSize = max(1, batchSize)
         for start in stride(from: 0, to: order.count, by: batchSize) {
             let members = Array(order[start..<min(order.count, start + batchSize)])
-            let output = try ComputeLock.run { try text.forward(tokenIDs: members.map { ids[$0] }) }
+            let output = try text.forward(tokenIDs: members.map { ids[$0] })
             for (j, row) in members.enumerated() {
                 values.replaceSubrange((row * P)..<((row + 1) * P), with: output.projected[(j * P)..<((j + 1) * P)])
             }
@@ -94,7 +94,7 @@ public final class CLIPModel: @unchecked Sendable {
         for start in stride(from: 0, to: count, by: batchSize) {
             let n = min(batchSize, count - start)
             let slice = UnsafeBufferPointer(rebasing: pixelValues[(start * perImage)..<((start + n) * perImage)])
-            let output = try ComputeLock.run { try vision.forward(pixels: slice, count: n) }
+            let output = try vision.forward(pixels: slice, count: n)
             values += output.projected
         }
         let result = Embeddings(count: count, dimension: P, values: values)

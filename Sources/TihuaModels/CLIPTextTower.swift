@@ -8,6 +8,13 @@ public final class CLIPTextTower: @unchecked Sendable {
     public let projectionDim: Int
     private let weights: CLIPTextWeights
     private let source: TensorSource   // keeps the weights' memory alive
+    private var fused: [FusedQKV] = []  // built on the first forward pass, under ComputeLock
+
+    /// The fused Q/K/V projections, built on first use (call under ComputeLock).
+    private func fusedProjections() -> [FusedQKV] {
+        if fused.isEmpty { fused = FusedQKV.build(weights.layers.map(\.attention), hidden: config.hiddenSize) }
+        return fused
+    }
 
     init(config: CLIPTextConfig, projectionDim: Int, binder: WeightBinder) throws {
         self.config = config
@@ -53,7 +60,12 @@ public final class CLIPTextTower: @unchecked Sendable {
         guard B > 0 else {
             return Output(lengths: [], sequenceLength: 0, hiddenSize: C, projected: [], hiddenStates: [])
         }
+        return ComputeLock.run { compute(batch, tokens: T, keepHiddenStates: keepHiddenStates) }
+    }
 
+    /// The pass itself, on validated input: [B, T] ids → Output.
+    private func compute(_ batch: [[Int]], tokens T: Int, keepHiddenStates: Bool) -> Output {
+        let c = config, C = c.hiddenSize, B = batch.count
         let ws = EncoderWorkspace(batch: B, tokens: T, hidden: C, heads: c.heads, intermediate: c.intermediateSize)
         let n = ws.rows
         // Additive key mask: 0 for real tokens, the most negative float for padding
@@ -66,9 +78,9 @@ public final class CLIPTextTower: @unchecked Sendable {
         embed(batch, into: x, tokens: T)
         var hidden: [[Float]] = keepHiddenStates ? [ws.x.array()] : []
 
-        for layer in weights.layers {
+        for (layer, projection) in zip(weights.layers, fusedProjections()) {
             // x = LN(x + Attention(x)·Woᵀ + bo)
-            ws.selfAttention(layer.attention, input: x, keyMask: mask.pointer)
+            ws.selfAttention(projection, input: x, keyMask: mask.pointer)
             ws.normed.pointer.update(from: x, count: n * C)
             Kernels.linear(out: ws.normed.pointer, inp: ws.context.pointer, weight: layer.attention.outputWeight,
                            bias: layer.attention.outputBias, rows: n, inFeatures: C, outFeatures: C, accumulate: true)

@@ -5,7 +5,7 @@ final class EncoderWorkspace {
     var rows: Int { batch * tokens }
     let x: FloatBuffer        // [N, C] the residual stream
     let normed: FloatBuffer   // [N, C] LayerNorm output / residual copy
-    let q: FloatBuffer, k: FloatBuffer, v: FloatBuffer  // [N, C]
+    let qkv: FloatBuffer      // [N, 3C] queries | keys | values
     let context: FloatBuffer  // [N, C] attention output
     let inner: FloatBuffer    // [N, I] MLP activations
     let scores: FloatBuffer   // attention scratch
@@ -18,9 +18,7 @@ final class EncoderWorkspace {
         let n = batch * tokens
         x = FloatBuffer(n * hidden)
         normed = FloatBuffer(n * hidden)
-        q = FloatBuffer(n * hidden)
-        k = FloatBuffer(n * hidden)
-        v = FloatBuffer(n * hidden)
+        qkv = FloatBuffer(n * 3 * hidden)
         context = FloatBuffer(n * hidden)
         inner = FloatBuffer(n * intermediate)
         scores = FloatBuffer(AttentionShape(batch: batch, heads: heads, headDim: hidden / heads, queries: tokens, keys: tokens).scratchCount)
@@ -30,17 +28,16 @@ final class EncoderWorkspace {
         AttentionShape(batch: batch, heads: heads, headDim: hidden / heads, queries: tokens, keys: tokens)
     }
 
-    /// context[N, C] = MultiHeadAttention(q = inp·Wqᵀ + bq, k = …, v = …)
+    /// context[N, C] = MultiHeadAttention(q, k, v) with
+    /// [q | k | v][N, 3C] = inp[N, C] · [Wq; Wk; Wv]ᵀ + [bq; bk; bv]   (one sgemm)
     /// keyMask: nil or [B, T] additive.
-    func selfAttention(_ w: AttentionWeights, input: UnsafePointer<Float>, keyMask: UnsafePointer<Float>?) {
-        let n = rows, c = hidden
-        Kernels.linear(out: q.pointer, inp: input, weight: w.queryWeight, bias: w.queryBias, rows: n, inFeatures: c, outFeatures: c)
-        Kernels.linear(out: k.pointer, inp: input, weight: w.keyWeight, bias: w.keyBias, rows: n, inFeatures: c, outFeatures: c)
-        Kernels.linear(out: v.pointer, inp: input, weight: w.valueWeight, bias: w.valueBias, rows: n, inFeatures: c, outFeatures: c)
+    func selfAttention(_ projection: FusedQKV, input: UnsafePointer<Float>, keyMask: UnsafePointer<Float>?) {
+        let n = rows, c = hidden, q = qkv.pointer
+        Kernels.linear(out: q, inp: input, weight: projection.weight, bias: projection.bias, rows: n, inFeatures: c, outFeatures: 3 * c)
         let shape = attentionShape
         Kernels.attention(
             shape,
-            AttentionOperands(q: q.pointer, ldq: c, k: k.pointer, ldk: c, v: v.pointer, ldv: c, out: context.pointer, ldo: c),
+            AttentionOperands(q: q, ldq: 3 * c, k: q + c, ldk: 3 * c, v: q + 2 * c, ldv: 3 * c, out: context.pointer, ldo: c),
             scale: 1 / Float(shape.headDim).squareRoot(), keyMask: keyMask, scratch: scores.pointer)
     }
 }
