@@ -13,6 +13,8 @@ public enum EncoderBenchmark {
         /// Also write a real-sized model folder and time opening it.
         public var measureOpen = true
         public var seed: UInt64 = 1
+        /// The model measured: ViT-B/16 + BERT-base unless a test asks for less.
+        public var config = CLIPConfig.base
         public init() {}
     }
 
@@ -40,8 +42,8 @@ public enum EncoderBenchmark {
     }
 
     public static func run(_ options: Options, progress: (String) -> Void = { _ in }) throws -> Report {
-        let config = CLIPConfig.base
-        progress("building random ViT-B/16 and BERT-base weights in memory")
+        let config = options.config
+        progress("building random weights in memory (vision \(config.vision.layers)×\(config.vision.hiddenSize), text \(config.text.layers)×\(config.text.hiddenSize))")
         let weights = RandomCLIPWeights.make(config, seed: options.seed)
         let tokenizer = try BertTokenizer(vocabulary: BertVocabulary(tokens: RandomCLIPWeights.vocabulary(size: config.text.vocabSize)))
         let model = try CLIPModel(config: config, weights: weights, tokenizer: tokenizer, identity: "random")
