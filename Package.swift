@@ -28,6 +28,7 @@ let package = Package(
         .target(name: "TihuaPoetry", dependencies: ["TihuaStore", "TihuaSearch", "TihuaModels"]),
         .executableTarget(name: "tihua", dependencies: [
             "TihuaPoetry",
+            "TihuaModels",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
