@@ -15,7 +15,9 @@ enum FastMath {
     /// clamped to 88 (the activations and softmax never get that far).
     @inline(__always) @_optimize(speed)
     static func exp(_ x: V) -> V {
-        let clamped = x.clamped(lowerBound: V(repeating: -87.3), upperBound: V(repeating: 88))
+        // (compare-and-select: SIMD's clamped() is not inlined and costs more than the polynomial)
+        var clamped = x.replacing(with: -87.3, where: x .< -87.3)
+        clamped.replace(with: 88, where: clamped .> 88)
         // n = round(x / ln2) by the 1.5·2²³ trick, which works in any SIMD width.
         let magic = V(repeating: 12_582_912)
         let shifted = clamped * 1.442_695_04 + magic
