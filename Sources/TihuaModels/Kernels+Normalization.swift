@@ -36,9 +36,4 @@ extension Kernels {
         let inv = 1 / FastMath.sum(x, count: count)
         for i in 0..<count { x[i] *= inv }
     }
-
-    /// x[N, C] += y[N, C]
-    static func add(_ x: UnsafeMutablePointer<Float>, _ y: UnsafePointer<Float>, count: Int) {
-        for i in 0..<count { x[i] += y[i] }
-    }
 }
