@@ -14,7 +14,7 @@ public enum ExactSearch {
     /// second one costs more than it saves.
     static let parallelThreshold = 16384
     /// Queries per `sgemm`: bounds the score buffer (tile × block rows floats).
-    static let queryTile = 256
+    static let queryTile = 512
 
     /// The `k` best rows for each query (unit vectors of the collection's
     /// dimension; see `SearchValidation`).

@@ -40,6 +40,9 @@ public struct IVFBuildReport: Sendable {
     /// Entries in each list.
     public let listSizes: [Int]
     public let seconds: Double
+    /// Time spent sampling and training, and assigning and writing.
+    public let trainingSeconds: Double
+    public let writingSeconds: Double
 }
 
 /// Builds (or rebuilds) a collection's IVF index: spherical k-means on a
@@ -88,6 +91,8 @@ public enum IVFBuilder {
             }
         }
 
+        let trainingSeconds = (clock.now - start).seconds
+
         // 3. Assign and write under the writer lock, so no row changes meanwhile.
         let (vectors, sizes) = try index.stagedWrite(collection) { staged in
             try progress(.assigning(vectors: staged.info.vectorCount))
@@ -131,7 +136,8 @@ public enum IVFBuilder {
             return (assignment.count, members.map(\.count))
         }
         return IVFBuildReport(lists: lists, trainedOn: trainedOn, iterations: trained.iterations, vectors: vectors,
-                              listSizes: sizes, seconds: (clock.now - start).seconds)
+                              listSizes: sizes, seconds: (clock.now - start).seconds,
+                              trainingSeconds: trainingSeconds, writingSeconds: (clock.now - start).seconds - trainingSeconds)
     }
 
     /// The vectors of `rows` (increasing), copied into one matrix.

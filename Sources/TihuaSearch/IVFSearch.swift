@@ -6,7 +6,8 @@ import TihuaStore
 /// stored contiguously, chunk by chunk), keep the best `k`.
 ///
 /// One query: the probed lists are shared among the cores. A batch: the
-/// centroids are ranked with one `sgemm`, then the cores take the queries.
+/// centroids are ranked with one `sgemm`, then each probed list is read once
+/// for all the queries that probe it.
 public enum IVFSearch {
     public static func search(_ snapshot: CollectionSnapshot, queries: QueryMatrix, k: Int, nprobe: Int) throws -> Neighbors {
         try SearchValidation.check(snapshot, queries: queries, k: k)
@@ -33,7 +34,7 @@ public enum IVFSearch {
             result.set(query: 0, top)
         } else {
             let tops = try queries.values.withUnsafeBufferPointer { q in
-                try scan.many(queries: q.baseAddress!, count: queries.count, probes: probes)
+                try scan.many(queries: q.baseAddress!, count: queries.count, probes: probes, lists: ivf.lists)
             }
             for (i, top) in tops.enumerated() { result.set(query: i, top) }
         }
@@ -46,13 +47,8 @@ public enum IVFSearch {
         var scores = [Float](repeating: 0, count: queries.count * lists)
         queries.values.withUnsafeBufferPointer { q in
             scores.withUnsafeMutableBufferPointer { s in
-                if queries.count == 1 {
-                    DotKernel.scores(query: q.baseAddress!, rows: centroids, count: lists, dimension: dimension,
-                                     into: s.baseAddress!)
-                } else {
-                    BLAS.sgemm(m: queries.count, n: lists, k: dimension, a: q.baseAddress!, lda: dimension,
-                               b: centroids, ldb: dimension, bTransposed: true, c: s.baseAddress!, ldc: lists)
-                }
+                BLAS.sgemm(m: queries.count, n: lists, k: dimension, a: q.baseAddress!, lda: dimension,
+                           b: centroids, ldb: dimension, bTransposed: true, c: s.baseAddress!, ldc: lists)
             }
         }
         return scores.withUnsafeBufferPointer { s in
@@ -65,24 +61,39 @@ public enum IVFSearch {
     }
 }
 
-/// Scans IVF lists of one snapshot for one or many queries.
+/// Scans IVF lists of one snapshot for one or many queries. Lists are
+/// scored with BLAS (a one-row `sgemm` for one query, one `sgemm` per list
+/// for all the queries of a batch that probe it): probed lists are often
+/// in cache, where the score kernel's arithmetic, not memory, sets the pace,
+/// and OpenBLAS picks AVX2/AVX-512 code at run time.
 struct ListScan {
     let snapshot: CollectionSnapshot
     let dimension: Int
     let k: Int
+
+    /// Queries and rows scored per `sgemm`: bounds the score buffer.
+    static let queryTile = 256
+    static let rowStrip = 1024
 
     /// One query over `lists`, split among the cores when `parallel`.
     func one(query: UnsafePointer<Float>, lists: [Int], parallel: Bool) throws -> TopK {
         let parts = parallel ? min(Parallel.cores, lists.count) : 1
         let partial = (0..<parts).map { _ in Box(TopK(k: k)) }
         let failure = Box<Error?>(nil)
-        Parallel.forEachChunk(count: parts, parts: parts) { part, _ in
-            do {
-                // Interleaved so that each core gets near and far lists alike.
-                for i in stride(from: part, to: lists.count, by: parts) {
-                    try scan(list: lists[i], query: query, into: &partial[part].value)
-                }
-            } catch { failure.value = error }
+        BLAS.withThreads(1) {
+            Parallel.forEachChunk(count: parts, parts: parts) { part, _ in
+                do {
+                    var scores = [Float](repeating: 0, count: Self.rowStrip)
+                    try scores.withUnsafeMutableBufferPointer { s in
+                        // Interleaved so that each core gets near and far lists alike.
+                        for i in stride(from: part, to: lists.count, by: parts) {
+                            try scan(list: lists[i], queries: query, count: 1, scores: s.baseAddress!) { _ in
+                                partial[part]
+                            }
+                        }
+                    }
+                } catch { failure.value = error }
+            }
         }
         if let error = failure.value { throw error }
         var top = partial[0].value
@@ -90,45 +101,75 @@ struct ListScan {
         return top
     }
 
-    /// Each query over its own probed lists; the cores share the queries.
-    func many(queries: UnsafePointer<Float>, count: Int, probes: [[Int]]) throws -> [TopK] {
-        let results = (0..<count).map { _ in Box(TopK(k: k)) }
-        let failures = (0..<Parallel.cores).map { _ in Box<Error?>(nil) }
-        Parallel.forEachChunk(count: count) { part, range in
-            do {
-                for q in range {
-                    for list in probes[q] {
-                        try scan(list: list, query: queries + q * dimension, into: &results[q].value)
+    /// A batch: each list is read once and scored against every query that
+    /// probes it. The cores share the lists; each keeps its own selection
+    /// per query, merged at the end.
+    func many(queries: UnsafePointer<Float>, count: Int, probes: [[Int]], lists: Int) throws -> [TopK] {
+        var askers = [[Int]](repeating: [], count: lists)
+        for (q, probed) in probes.enumerated() { for list in probed { askers[list].append(q) } }
+        // Most queries first, then dealt out in turn: the cores get equal work.
+        let order = (0..<lists).filter { !askers[$0].isEmpty }.sorted { askers[$0].count > askers[$1].count }
+        let parts = min(Parallel.cores, max(1, order.count))
+        let partial = (0..<parts).map { _ in (0..<count).map { _ in Box(TopK(k: k)) } }
+        let failures = (0..<parts).map { _ in Box<Error?>(nil) }
+        BLAS.withThreads(1) {
+            Parallel.forEachChunk(count: parts, parts: parts) { part, _ in
+                do {
+                    var gathered = [Float](repeating: 0, count: Self.queryTile * dimension)
+                    var scores = [Float](repeating: 0, count: Self.queryTile * Self.rowStrip)
+                    try gathered.withUnsafeMutableBufferPointer { g in
+                        try scores.withUnsafeMutableBufferPointer { s in
+                            for i in stride(from: part, to: order.count, by: parts) {
+                                let who = askers[order[i]]
+                                var start = 0
+                                while start < who.count {
+                                    let tile = who[start..<min(start + Self.queryTile, who.count)]
+                                    for (j, q) in tile.enumerated() {
+                                        (g.baseAddress! + j * dimension).update(from: queries + q * dimension, count: dimension)
+                                    }
+                                    try scan(list: order[i], queries: g.baseAddress!, count: tile.count,
+                                             scores: s.baseAddress!) { partial[part][tile[tile.startIndex + $0]] }
+                                    start += tile.count
+                                }
+                            }
+                        }
                     }
-                }
-            } catch { failures[part].value = error }
+                } catch { failures[part].value = error }
+            }
         }
         if let error = failures.compactMap(\.value).first { throw error }
-        return results.map(\.value)
+        return (0..<count).map { q in
+            var top = partial[0][q].value
+            for p in partial.dropFirst() { top.merge(p[q].value) }
+            return top
+        }
     }
 
-    /// Offers every published entry of `list` to `top`.
-    func scan(list: Int, query: UnsafePointer<Float>, into top: inout TopK) throws {
+    /// Scores every published entry of `list` against `count` queries
+    /// (row-major) and offers them to each query's selection, `top(i)`.
+    func scan(list: Int, queries: UnsafePointer<Float>, count: Int, scores: UnsafeMutablePointer<Float>,
+              top: (Int) -> Box<TopK>) throws {
         let visible = snapshot.vectorCount
-        let strip = ExactSearch.strip
-        try withUnsafeTemporaryAllocation(of: Float.self, capacity: strip) { buffer in
-            let s = buffer.baseAddress!
-            try snapshot.forEachChunk(ofList: list) { chunk in
-                var start = 0
-                while start < chunk.count {
-                    let n = min(strip, chunk.count - start)
-                    DotKernel.scores(query: query, rows: chunk.vectors + start * dimension, count: n,
-                                     dimension: dimension, into: s)
-                    var threshold = top.threshold
-                    for i in 0..<n where s[i] >= threshold {
+        try snapshot.forEachChunk(ofList: list) { chunk in
+            var start = 0
+            while start < chunk.count {
+                let n = min(Self.rowStrip, chunk.count - start)
+                BLAS.sgemm(m: count, n: n, k: dimension, a: queries, lda: dimension,
+                           b: chunk.vectors + start * dimension, ldb: dimension, bTransposed: true,
+                           c: scores, ldc: n)
+                for i in 0..<count {
+                    let box = top(i)
+                    let s = scores + i * n
+                    var threshold = box.value.threshold
+                    for j in 0..<n where s[j] >= threshold {
                         // Rows past the published count belong to an unfinished import.
-                        let row = chunk.row(start + i)
+                        let row = chunk.row(start + j)
                         guard row < visible else { continue }
-                        top.insert(s[i], row)
-                        threshold = top.threshold
+                        box.value.insert(s[j], row)
+                        threshold = box.value.threshold
                     }
-                    start += n
                 }
+                start += n
             }
         }
     }

@@ -38,8 +38,12 @@ struct IVFBuildCommand: ParsableCommand {
         let trained_on: Int
         let iterations: Int
         let seconds: Double
+        let training_seconds: Double
+        let writing_seconds: Double
         let list_sizes: Sizes
     }
+
+    static func ms(_ seconds: Double) -> Double { (seconds * 1000).rounded() / 1000 }
 
     func validate() throws {
         if let l = lists, l < 1 { throw ValidationError("--lists must be at least 1") }
@@ -68,7 +72,8 @@ struct IVFBuildCommand: ParsableCommand {
                                   max: sorted.last ?? 0, empty: sorted.prefix { $0 == 0 }.count)
         let summary = Summary(collection: collection, lists: report.lists, vectors: report.vectors,
                               trained_on: report.trainedOn, iterations: report.iterations,
-                              seconds: (report.seconds * 1000).rounded() / 1000, list_sizes: sizes)
+                              seconds: Self.ms(report.seconds), training_seconds: Self.ms(report.trainingSeconds),
+                              writing_seconds: Self.ms(report.writingSeconds), list_sizes: sizes)
         if output.json {
             try printJSONLine(summary)
             return
