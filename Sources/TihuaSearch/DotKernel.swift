@@ -1,5 +1,5 @@
 /// Dot products of one query with many contiguous rows, the inner loop of
-/// every scan (exact and IVF).
+/// exact scan.
 ///
 /// Four rows are scored at once so that each load of the query serves four
 /// rows. The single-row tail uses the same order of operations, so a row's

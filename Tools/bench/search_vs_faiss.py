@@ -87,6 +87,31 @@ def run(cmd, **kw):
     return r.stdout
 
 
+def cpu_idle(seconds=0.3):
+    def snap():
+        with open("/proc/stat") as f:
+            v = [int(x) for x in f.readline().split()[1:]]
+        return v[3] + v[4], sum(v)
+    a = snap()
+    time.sleep(seconds)
+    b = snap()
+    return (b[0] - a[0]) / max(1, b[1] - a[1])
+
+
+NOISY = [0, 0]   # measurements started on a busy / quiet machine
+
+
+def wait_quiet(limit=30.0):
+    """Waits (at most `limit` s) until other processes leave the CPUs ≥ 90 % idle:
+    the machine may be shared, and a busy core halves a 2-thread search."""
+    deadline = time.time() + limit
+    while time.time() < deadline:
+        if cpu_idle() >= 0.9:
+            NOISY[1] += 1
+            return
+    NOISY[0] += 1
+
+
 def json_lines(text):
     return [json.loads(line) for line in text.splitlines() if line.strip()]
 
@@ -137,6 +162,11 @@ class Bench:
     def t(self, *cmd):
         return run([self.tihua, *cmd, "--index", self.index])
 
+    def tb(self, *cmd):
+        """A timed tihua run, started on a quiet machine."""
+        wait_quiet()
+        return self.t(*cmd)
+
     def add(self, label, tihua, faiss_value, better="higher", fmt="{:.1f}"):
         self.rows.append((label, tihua, faiss_value, better, fmt))
         log(f"  {label}: tihua {fmt.format(tihua)}  faiss {fmt.format(faiss_value)}")
@@ -182,20 +212,22 @@ class Bench:
         best_t = best_f = 0.0
         best_ts = best_fs = 0.0
         for _ in range(a.reps):
-            r = json.loads(self.t("bench", "search", "--collection", "bench", "--queries", self.paths["queries"],
+            r = json.loads(self.tb("bench", "search", "--collection", "bench", "--queries", self.paths["queries"],
                                   "--exact", "--batch", str(len(qs)), "--json"))
             best_t = max(best_t, r["qps"])
             flat.search(qs, 10)   # warm-up pass, like tihua bench
+            wait_quiet()
             t = time.perf_counter()
             flat.search(qs, 10)
             best_f = max(best_f, len(qs) / (time.perf_counter() - t))
         self.add(f"exact, batch {len(qs)}: qps", best_t, best_f)
         for _ in range(a.reps):
-            r = json.loads(self.t("bench", "search", "--collection", "bench", "--queries", self.single,
+            r = json.loads(self.tb("bench", "search", "--collection", "bench", "--queries", self.single,
                                   "--exact", "--json"))
             best_ts = max(best_ts, r["qps"])
             for q in single:
                 flat.search(q[None, :], 10)
+            wait_quiet()
             t = time.perf_counter()
             for q in single:
                 flat.search(q[None, :], 10)
@@ -211,11 +243,13 @@ class Bench:
         best_build = float("inf")
         best_faiss = float("inf")
         for rep in range(a.build_reps):
+            wait_quiet()
             t = time.perf_counter()
             out = json.loads(self.t("ivf", "build", "--collection", "bench", "--lists", str(a.lists), "--json"))
             best_build = min(best_build, time.perf_counter() - t)
             quantizer = faiss.IndexFlatIP(self.dim)
             ivf = faiss.IndexIVFFlat(quantizer, self.dim, a.lists, faiss.METRIC_INNER_PRODUCT)
+            wait_quiet()
             t = time.perf_counter()
             ivf.train(self.faiss_base())
             ivf.add(self.faiss_base())
@@ -239,18 +273,20 @@ class Bench:
             bt = bf = 0.0
             b1t = b1f = 0.0
             for _ in range(a.reps):
-                r = json.loads(self.t("bench", "search", "--collection", "bench", "--queries", self.paths["queries"],
+                r = json.loads(self.tb("bench", "search", "--collection", "bench", "--queries", self.paths["queries"],
                                       "--nprobe", str(nprobe), "--batch", str(len(qs)), "--json"))
                 bt = max(bt, r["qps"])
                 ivf.search(qs, 10)
+                wait_quiet()
                 t = time.perf_counter()
                 ivf.search(qs, 10)
                 bf = max(bf, len(qs) / (time.perf_counter() - t))
-                r = json.loads(self.t("bench", "search", "--collection", "bench", "--queries", self.paths["queries"],
+                r = json.loads(self.tb("bench", "search", "--collection", "bench", "--queries", self.paths["queries"],
                                       "--nprobe", str(nprobe), "--json"))
                 b1t = max(b1t, r["qps"])
                 for q in qs:
                     ivf.search(q[None, :], 10)
+                wait_quiet()
                 t = time.perf_counter()
                 for q in qs:
                     ivf.search(q[None, :], 10)
@@ -272,9 +308,11 @@ class Bench:
                 ("exact", ["--exact"], "faiss-flat.index", [])]:
             bt = bf = float("inf")
             for _ in range(a.reps):
+                wait_quiet()
                 t = time.perf_counter()
                 self.t("search", "--collection", "bench", "--vectors", self.q1, "--json", *tihua_flags)
                 bt = min(bt, time.perf_counter() - t)
+                wait_quiet()
                 out = run([sys.executable, "-c", code, os.path.join(self.folder, faiss_file), self.q1, *extra])
                 bf = min(bf, float(out.strip()))
             self.add(f"open + first query, {label}: seconds (tihua: whole process; faiss: read_index + search)",
@@ -349,7 +387,9 @@ def main():
     text = (f"### {a.n:,} × {a.dim} — {when}\n\n{machine()}; FAISS {faiss.__version__} "
             f"({faiss.omp_get_max_threads()} OpenMP threads); best of {a.reps} alternating runs; "
             f"{len(b.queries)} queries, k = 10; {time.time() - started:.0f} s\n\n{b.table()}\n\n"
-            + "".join(f"- {n}\n" for n in b.notes))
+            + "".join(f"- {n}\n" for n in b.notes)
+            + f"- {NOISY[1]} timed runs started on a quiet machine (≥ 90 % idle), {NOISY[0]} on a busy one "
+              f"after waiting 30 s\n")
     print(text)
     if a.results:
         with open(a.results, "a") as f:

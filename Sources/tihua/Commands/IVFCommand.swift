@@ -27,7 +27,7 @@ struct IVFBuildCommand: ParsableCommand {
     @Option(help: "Number of lists (default ≈ 4·√n, at least 1, at most n).") var lists: Int?
     @Option(help: "Vectors to train k-means on (default 256 per list, all vectors if fewer).")
     var trainSize: Int?
-    @Option(help: "k-means iterations.") var iterations = 20
+    @Option(help: "k-means iterations.") var iterations = 10
     @OptionGroup var output: OutputOptions
 
     struct Summary: Encodable {
