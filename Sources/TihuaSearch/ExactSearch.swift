@@ -14,7 +14,7 @@ public enum ExactSearch {
     /// second one costs more than it saves.
     static let parallelThreshold = 16384
     /// Queries per `sgemm`: bounds the score buffer (tile × block rows floats).
-    static let queryTile = 512
+    static let queryTile = 1024
 
     /// The `k` best rows for each query (unit vectors of the collection's
     /// dimension; see `SearchValidation`).
@@ -44,9 +44,8 @@ public enum ExactSearch {
             let box = partial[part]
             withUnsafeTemporaryAllocation(of: Float.self, capacity: strip) { buffer in
                 for block in blocks {
-                    let lo = max(range.lowerBound, block.firstRow)
+                    var row = max(range.lowerBound, block.firstRow)
                     let hi = min(range.upperBound, block.firstRow + block.rows)
-                    var row = lo
                     while row < hi {
                         let n = min(strip, hi - row)
                         DotKernel.scores(query: query, rows: block.vectors + (row - block.firstRow) * dimension,
@@ -70,9 +69,25 @@ public enum ExactSearch {
     @inline(__always)
     static func select(_ scores: UnsafePointer<Float>, count: Int, firstRow: Int, into top: inout TopK) {
         var threshold = top.threshold
-        for i in 0..<count where scores[i] >= threshold {
-            top.insert(scores[i], firstRow + i)
-            threshold = top.threshold
+        var i = 0
+        // Eight scores at a time: most groups hold none that can enter.
+        while i + 8 <= count {
+            let p = scores + i
+            let best = max(max(max(p[0], p[1]), max(p[2], p[3])), max(max(p[4], p[5]), max(p[6], p[7])))
+            if best >= threshold {
+                for j in i..<(i + 8) where scores[j] >= threshold {
+                    top.insert(scores[j], firstRow + j)
+                    threshold = top.threshold
+                }
+            }
+            i += 8
+        }
+        while i < count {
+            if scores[i] >= threshold {
+                top.insert(scores[i], firstRow + i)
+                threshold = top.threshold
+            }
+            i += 1
         }
     }
 

@@ -42,9 +42,7 @@ public struct VectorSearch: Sendable {
         try index.read { txn in
             let snapshot = try txn.snapshot(collection)
             let found = try Self.neighbors(snapshot, queries, k: k, method: method)
-            return try (0..<found.queryCount).map { q in
-                try found.hits(query: q).map { SearchHit(row: $0.row, id: try snapshot.id(ofRow: $0.row), score: $0.score) }
-            }
+            return try IDResolver.hits(found, snapshot)
         }
     }
 
