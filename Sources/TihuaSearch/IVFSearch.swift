@@ -28,8 +28,10 @@ public enum IVFSearch {
 
         let scan = ListScan(snapshot: snapshot, dimension: dimension, k: min(k, snapshot.vectorCount))
         if queries.count == 1 {
+            // Waking the second core pays off only for enough rows.
+            let expectedRows = probeCount * snapshot.vectorCount / ivf.lists
             let top = try queries.values.withUnsafeBufferPointer { q in
-                try scan.one(query: q.baseAddress!, lists: probes[0], parallel: probeCount > 1)
+                try scan.one(query: q.baseAddress!, lists: probes[0], parallel: probeCount > 1 && expectedRows >= 4096)
             }
             result.set(query: 0, top)
         } else {
@@ -45,10 +47,14 @@ public enum IVFSearch {
     static func rankLists(_ queries: QueryMatrix, centroids: UnsafePointer<Float>, lists: Int, dimension: Int,
                           keep: Int) -> [[Int]] {
         var scores = [Float](repeating: 0, count: queries.count * lists)
-        queries.values.withUnsafeBufferPointer { q in
-            scores.withUnsafeMutableBufferPointer { s in
-                BLAS.sgemm(m: queries.count, n: lists, k: dimension, a: q.baseAddress!, lda: dimension,
-                           b: centroids, ldb: dimension, bTransposed: true, c: s.baseAddress!, ldc: lists)
+        // A few queries: OpenBLAS would split the product over both cores
+        // and spend more waking its thread than it saves.
+        BLAS.withThreads(queries.count < 16 ? 1 : BLAS.threads) {
+            queries.values.withUnsafeBufferPointer { q in
+                scores.withUnsafeMutableBufferPointer { s in
+                    BLAS.sgemm(m: queries.count, n: lists, k: dimension, a: q.baseAddress!, lda: dimension,
+                               b: centroids, ldb: dimension, bTransposed: true, c: s.baseAddress!, ldc: lists)
+                }
             }
         }
         return scores.withUnsafeBufferPointer { s in
