@@ -9,9 +9,10 @@ public enum SearchMethod: Sendable, Equatable {
     /// The IVF index with `nprobe` when the collection has one, else exact.
     case automatic(nprobe: Int)
 
-    /// Lists probed when none is asked for: with the default ≈ 4·√n lists this
-    /// scans ≈ 4·√n·… about 1.5 % of a 1M collection and reaches recall@10 ≈ 0.95
-    /// on embedding-like data (see Tools/bench/RESULTS.md).
+    /// Lists probed when none is asked for: 1.6 % of the vectors with 1024
+    /// lists (less with the default ≈ 4·√n lists of a large collection).
+    /// Recall grows with it; see Tools/bench/RESULTS.md for recall@10 per
+    /// nprobe on embedding-like data.
     public static let defaultNProbe = 16
     public static let automatic = SearchMethod.automatic(nprobe: defaultNProbe)
 }

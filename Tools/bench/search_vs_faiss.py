@@ -80,8 +80,8 @@ def generate(folder, n, nq, dim, latent, seed=12345):
 
 # ---------------------------------------------------------------- helpers
 
-def run(cmd, **kw):
-    r = subprocess.run(cmd, capture_output=True, text=True, **kw)
+def run(cmd, env=None, **kw):
+    r = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})}, **kw)
     if r.returncode != 0:
         raise SystemExit(f"{' '.join(cmd)} failed ({r.returncode}): {r.stderr.strip()}")
     return r.stdout
@@ -159,13 +159,13 @@ class Bench:
         self.rows = []   # (label, tihua, faiss, better) ; better: "higher" | "lower"
         self.notes = []
 
-    def t(self, *cmd):
-        return run([self.tihua, *cmd, "--index", self.index])
+    def t(self, *cmd, env=None):
+        return run([self.tihua, *cmd, "--index", self.index], env=env)
 
-    def tb(self, *cmd):
+    def tb(self, *cmd, env=None):
         """A timed tihua run, started on a quiet machine."""
         wait_quiet()
-        return self.t(*cmd)
+        return self.t(*cmd, env=env)
 
     def add(self, label, tihua, faiss_value, better="higher", fmt="{:.1f}"):
         self.rows.append((label, tihua, faiss_value, better, fmt))
@@ -209,18 +209,24 @@ class Bench:
         faiss.write_index(flat, os.path.join(self.folder, "faiss-flat.index"))
         qs = self.queries
         single = self.queries[:a.single_queries]
-        best_t = best_f = 0.0
+        best_t = best_f = best_h = 0.0
         best_ts = best_fs = 0.0
         for _ in range(a.reps):
             r = json.loads(self.tb("bench", "search", "--collection", "bench", "--queries", self.paths["queries"],
                                   "--exact", "--batch", str(len(qs)), "--json"))
             best_t = max(best_t, r["qps"])
+            # The same with OpenBLAS told to use its AVX2 (Haswell) kernels, as
+            # FAISS's bundled OpenBLAS does on this CPU (see RESULTS.md).
+            r = json.loads(self.tb("bench", "search", "--collection", "bench", "--queries", self.paths["queries"],
+                                   "--exact", "--batch", str(len(qs)), "--json", env={"OPENBLAS_CORETYPE": "Haswell"}))
+            best_h = max(best_h, r["qps"])
             flat.search(qs, 10)   # warm-up pass, like tihua bench
             wait_quiet()
             t = time.perf_counter()
             flat.search(qs, 10)
             best_f = max(best_f, len(qs) / (time.perf_counter() - t))
         self.add(f"exact, batch {len(qs)}: qps", best_t, best_f)
+        self.add(f"exact, batch {len(qs)}: qps, tihua with OPENBLAS_CORETYPE=Haswell", best_h, best_f)
         for _ in range(a.reps):
             r = json.loads(self.tb("bench", "search", "--collection", "bench", "--queries", self.single,
                                   "--exact", "--json"))
