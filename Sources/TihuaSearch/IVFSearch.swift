@@ -31,7 +31,7 @@ public enum IVFSearch {
             // Waking the second core pays off only for enough rows.
             let expectedRows = probeCount * snapshot.vectorCount / ivf.lists
             let top = try queries.values.withUnsafeBufferPointer { q in
-                try scan.one(query: q.baseAddress!, lists: probes[0], parallel: probeCount > 1 && expectedRows >= 4096)
+                try scan.one(query: q.baseAddress!, lists: probes[0], parallel: probeCount > 1 && expectedRows >= ListScan.parallelRows)
             }
             result.set(query: 0, top)
         } else {
@@ -73,6 +73,9 @@ public enum IVFSearch {
 /// in cache, where the score kernel's arithmetic, not memory, sets the pace,
 /// and OpenBLAS picks AVX2/AVX-512 code at run time.
 struct ListScan {
+    /// Rows a single query must expect to scan before its lists are shared
+    /// between the cores (measured: below this, waking a thread costs more).
+    static let parallelRows = 1024
     let snapshot: CollectionSnapshot
     let dimension: Int
     let k: Int
