@@ -9,6 +9,9 @@ import TihuaStore
 /// centroids are ranked with one `sgemm`, then each probed list is read once
 /// for all the queries that probe it.
 public enum IVFSearch {
+    /// Queries ranked against the centroids at once.
+    static let maxBatch = 4096
+
     public static func search(_ snapshot: CollectionSnapshot, queries: QueryMatrix, k: Int, nprobe: Int) throws -> Neighbors {
         try SearchValidation.check(snapshot, queries: queries, k: k)
         guard let ivf = snapshot.info.ivf, let dimension = snapshot.dimension,
@@ -20,6 +23,16 @@ public enum IVFSearch {
         }
         var result = Neighbors(queryCount: queries.count, k: k)
         guard snapshot.vectorCount > 0 else { return result }
+        if queries.count > maxBatch {
+            // Bounds the centroid score matrix (queries × lists floats).
+            for start in stride(from: 0, to: queries.count, by: maxBatch) {
+                let part = try search(snapshot, queries: queries.slice(start..<min(start + maxBatch, queries.count)),
+                                      k: k, nprobe: nprobe)
+                result.scores.replaceSubrange((start * k)..<((start + part.queryCount) * k), with: part.scores)
+                result.rows.replaceSubrange((start * k)..<((start + part.queryCount) * k), with: part.rows)
+            }
+            return result
+        }
         let probeCount = min(nprobe, ivf.lists)
         let probes = rankLists(queries, centroids: centroids, lists: ivf.lists, dimension: dimension, keep: probeCount)
         // Resolve the lists database in this thread before workers share the

@@ -56,6 +56,20 @@ import TihuaStore
         #expect(foundOne <= found)
     }
 
+    @Test func largeBatchesAreSearchedInParts() throws {
+        let dir = TemporaryFolder()
+        let index = try TihuaIndex(path: dir.path, create: true)
+        var rng = TestRandom(seed: 17)
+        try addVectors(index, "c", rng.vectors(60, 4), dimension: 4)
+        _ = try IVFBuilder.build(index: index, collection: "c", options: .init(lists: 5))
+        let search = try VectorSearch(index: index, collection: "c")
+        let queries = try QueryMatrix(rng.vectors(4096 + 904, 4), dimension: 4)
+        let ivf = try search.neighbors(queries, k: 3, method: .ivf(nprobe: 5))
+        let exact = try search.neighbors(queries, k: 3, method: .exact)
+        #expect(ivf.rows == exact.rows)
+        #expect(zip(ivf.scores, exact.scores).allSatisfy { abs($0 - $1) < 1e-5 })
+    }
+
     @Test func buildsAreReproducible() throws {
         let dir = TemporaryFolder()
         let index = try TihuaIndex(path: dir.path, create: true)
