@@ -8,7 +8,9 @@ import TihuaStore
 /// with its own `TopK`, merged at the end; the scan is memory-bound.
 /// Several queries: one `sgemm` per block (queries × block rows), then each
 /// query's `TopK` is updated from its row of scores; the cores take turns
-/// over blocks, each with single-threaded BLAS, so the two never oversubscribe.
+/// over blocks, each with single-threaded BLAS, so the two never oversubscribe
+/// (measured at 110k × 512, 1000 queries: 1590–1630 queries/s, against
+/// 1060–1530 for one block at a time with OpenBLAS's two threads).
 public enum ExactSearch {
     /// Collections below this many rows are scanned on one thread: waking a
     /// second one costs more than it saves.
@@ -98,8 +100,9 @@ public enum ExactSearch {
         let kept = min(k, total)
         let parts = total >= parallelThreshold ? min(Parallel.cores, blocks.count) : 1
         let partial = (0..<parts).map { _ in Box((0..<n).map { _ in TopK(k: kept) }) }
-        let tile = min(queryTile, n)
         let maxRows = blocks.map(\.rows).max() ?? 0
+        // Small dimensions have long blocks: keep the buffer near 16 MiB.
+        let tile = min(n, queryTile, max(1, (4 << 20) / max(1, maxRows)))
         queries.values.withUnsafeBufferPointer { qv in
             let q = qv.baseAddress!
             BLAS.withThreads(parts > 1 ? 1 : BLAS.threads) {
