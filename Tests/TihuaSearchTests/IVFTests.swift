@@ -70,6 +70,32 @@ import TihuaStore
         #expect(zip(ivf.scores, exact.scores).allSatisfy { abs($0 - $1) < 1e-5 })
     }
 
+    @Test func kMeansReseedsEmptyClusters() throws {
+        // Four distinct points, each repeated: with six clusters, some start
+        // (or become) empty and are re-seeded by splitting the largest.
+        let dim = 8
+        var points: [Float] = []
+        for i in 0..<200 {
+            var p = [Float](repeating: 0, count: dim)
+            p[i % 4] = 1
+            points += p
+        }
+        let result = try points.withUnsafeBufferPointer {
+            try KMeans.train(points: $0.baseAddress!, count: 200, dimension: dim, clusters: 6, iterations: 8, seed: 3)
+        }
+        #expect(result.centroids.count == 6 * dim)
+        for c in 0..<6 {
+            let row = result.centroids[(c * dim)..<((c + 1) * dim)]
+            #expect(row.allSatisfy { $0.isFinite })
+            #expect(abs(row.reduce(0) { $0 + $1 * $1 } - 1) < 1e-4)
+        }
+        // Every distinct point has a centroid on it.
+        for axis in 0..<4 {
+            let best = (0..<6).map { result.centroids[$0 * dim + axis] }.max()!
+            #expect(best > 0.99)
+        }
+    }
+
     @Test func buildsAreReproducible() throws {
         let dir = TemporaryFolder()
         let index = try TihuaIndex(path: dir.path, create: true)
