@@ -14,6 +14,10 @@ public final class TihuaIndex: Sendable {
     let meta: MDB_dbi
     let writerLock: WriterLock
     private let collectionHandles = Mutex<[String: Collection]>([:])
+    /// The last decoded metadata of each collection with the bytes it came
+    /// from: a search reads it every call, and decoding JSON costs more than
+    /// comparing a few hundred bytes.
+    let infoCache = Mutex<[String: (bytes: [UInt8], info: CollectionInfo)]>([:])
 
     /// Opens the index in folder `path`. With `create`, a missing folder is
     /// created; without, a missing index is an error.

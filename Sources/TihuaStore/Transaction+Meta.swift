@@ -6,8 +6,13 @@ extension ReadTransaction {
         guard let bytes = try get(index.meta, Schema.collectionKey(name), "metadata of collection \(name)") else {
             return nil
         }
+        if let cached = index.infoCache.withLock({ $0[name] }), cached.bytes.elementsEqual(bytes) {
+            return cached.info
+        }
         do {
-            return try JSONDecoder().decode(CollectionInfo.self, from: Data(bytes))
+            let info = try JSONDecoder().decode(CollectionInfo.self, from: Data(bytes))
+            index.infoCache.withLock { $0[name] = (Array(bytes), info) }
+            return info
         } catch {
             throw StoreError(.corrupt, "index \(index.path): metadata of collection '\(name)' is unreadable: \(error)")
         }
