@@ -1,0 +1,52 @@
+import TihuaCompute
+
+extension Kernels {
+    /// nn.Linear over all rows at once (one sgemm), then bias and activation
+    /// in one pass:
+    ///   out[N, OC] = act(inp[N, IC] · weight[OC, IC]ᵀ + bias[OC])
+    /// With `accumulate`, out[N, OC] += inp · weightᵀ + bias instead: a
+    /// residual connection without a separate add (no activation then).
+    static func linear(
+        out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
+        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        rows: Int, inFeatures: Int, outFeatures: Int,
+        activation: Activation? = nil, accumulate: Bool = false
+    ) {
+        precondition(!(accumulate && activation != nil), "a residual add takes no activation")
+        BLAS.sgemm(m: rows, n: outFeatures, k: inFeatures,
+                   a: inp, lda: inFeatures, b: weight, ldb: inFeatures, bTransposed: true,
+                   c: out, ldc: outFeatures, beta: accumulate ? 1 : 0)
+        biasActivation(out, bias: bias, rows: rows, channels: outFeatures, activation: activation)
+    }
+
+    /// GPT-2's Conv1D, whose weight is stored transposed against nn.Linear:
+    ///   out[N, OC] = act(inp[N, IC] · weight[IC, OC] + bias[OC])   (+= with `accumulate`)
+    static func conv1D(
+        out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
+        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        rows: Int, inFeatures: Int, outFeatures: Int,
+        activation: Activation? = nil, accumulate: Bool = false
+    ) {
+        precondition(!(accumulate && activation != nil), "a residual add takes no activation")
+        BLAS.sgemm(m: rows, n: outFeatures, k: inFeatures,
+                   a: inp, lda: inFeatures, b: weight, ldb: outFeatures, bTransposed: false,
+                   c: out, ldc: outFeatures, beta: accumulate ? 1 : 0)
+        biasActivation(out, bias: bias, rows: rows, channels: outFeatures, activation: activation)
+    }
+
+    /// x[N, C] ← act(x + bias[C]); either part may be absent.
+    @_optimize(speed)
+    static func biasActivation(
+        _ x: UnsafeMutablePointer<Float>, bias: UnsafePointer<Float>?,
+        rows: Int, channels: Int, activation: Activation?
+    ) {
+        if bias == nil && activation == nil { return }
+        forEachRowRange(rows: rows, width: channels) { range in
+            for r in range {
+                let row = x + r * channels
+                if let bias { for c in 0..<channels { row[c] += bias[c] } }
+                if let activation { activate(row, count: channels, activation) }
+            }
+        }
+    }
+}
