@@ -3,6 +3,6 @@ import ArgumentParser
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure the engine on this machine.",
-        subcommands: [BenchEncodeCommand.self])
+        abstract: "Measure searches and model passes on this machine.",
+        subcommands: [BenchSearchCommand.self, BenchEncodeCommand.self])
 }

@@ -1,0 +1,126 @@
+import TihuaCompute
+import TihuaStore
+
+/// Exact top-k by inner product over every stored vector, read in place from
+/// the memory map (nothing is copied into process memory).
+///
+/// One query: a SIMD scan (`DotKernel`) split across the cores, each thread
+/// with its own `TopK`, merged at the end; the scan is memory-bound.
+/// Several queries: one `sgemm` per block (queries × block rows), then each
+/// query's `TopK` is updated from its row of scores; the cores take turns
+/// over blocks, each with single-threaded BLAS, so the two never oversubscribe.
+public enum ExactSearch {
+    /// Collections below this many rows are scanned on one thread: waking a
+    /// second one costs more than it saves.
+    static let parallelThreshold = 16384
+    /// Queries per `sgemm`: bounds the score buffer (tile × block rows floats).
+    static let queryTile = 256
+
+    /// The `k` best rows for each query (unit vectors of the collection's
+    /// dimension; see `SearchValidation`).
+    public static func search(_ snapshot: CollectionSnapshot, queries: QueryMatrix, k: Int) throws -> Neighbors {
+        try SearchValidation.check(snapshot, queries: queries, k: k)
+        var result = Neighbors(queryCount: queries.count, k: k)
+        guard let dimension = snapshot.dimension, snapshot.vectorCount > 0 else { return result }
+        let blocks = try snapshot.blocks()
+        let tops: [TopK]
+        if queries.count == 1 {
+            tops = queries.values.withUnsafeBufferPointer {
+                [scanOne(query: $0.baseAddress!, blocks: blocks, total: snapshot.vectorCount, dimension: dimension, k: k)]
+            }
+        } else {
+            tops = scanBatch(queries: queries, blocks: blocks, total: snapshot.vectorCount, dimension: dimension, k: k)
+        }
+        for (q, top) in tops.enumerated() { result.set(query: q, top) }
+        return result
+    }
+
+    // MARK: One query
+
+    static func scanOne(query: UnsafePointer<Float>, blocks: [VectorBlock], total: Int, dimension: Int, k: Int) -> TopK {
+        let parts = total >= parallelThreshold ? Parallel.cores : 1
+        let partial = (0..<parts).map { _ in Box(TopK(k: min(k, total))) }
+        Parallel.forEachChunk(count: total, parts: parts) { part, range in
+            let box = partial[part]
+            withUnsafeTemporaryAllocation(of: Float.self, capacity: strip) { buffer in
+                for block in blocks {
+                    let lo = max(range.lowerBound, block.firstRow)
+                    let hi = min(range.upperBound, block.firstRow + block.rows)
+                    var row = lo
+                    while row < hi {
+                        let n = min(strip, hi - row)
+                        DotKernel.scores(query: query, rows: block.vectors + (row - block.firstRow) * dimension,
+                                         count: n, dimension: dimension, into: buffer.baseAddress!)
+                        select(buffer.baseAddress!, count: n, firstRow: row, into: &box.value)
+                        row += n
+                    }
+                }
+            }
+        }
+        var top = partial[0].value
+        for p in partial.dropFirst() { top.merge(p.value) }
+        return top
+    }
+
+    /// Rows scored per call of the kernel before selection.
+    static let strip = 256
+
+    /// Offers `count` consecutive rows' scores; only a score reaching the
+    /// current threshold calls into the heap.
+    @inline(__always)
+    static func select(_ scores: UnsafePointer<Float>, count: Int, firstRow: Int, into top: inout TopK) {
+        var threshold = top.threshold
+        for i in 0..<count where scores[i] >= threshold {
+            top.insert(scores[i], firstRow + i)
+            threshold = top.threshold
+        }
+    }
+
+    // MARK: A batch
+
+    static func scanBatch(queries: QueryMatrix, blocks: [VectorBlock], total: Int, dimension: Int, k: Int) -> [TopK] {
+        let n = queries.count
+        let kept = min(k, total)
+        let parts = total >= parallelThreshold ? min(Parallel.cores, blocks.count) : 1
+        let partial = (0..<parts).map { _ in Box((0..<n).map { _ in TopK(k: kept) }) }
+        let tile = min(queryTile, n)
+        let maxRows = blocks.map(\.rows).max() ?? 0
+        queries.values.withUnsafeBufferPointer { qv in
+            let q = qv.baseAddress!
+            BLAS.withThreads(parts > 1 ? 1 : BLAS.threads) {
+                Parallel.forEachChunk(count: blocks.count, parts: parts) { part, range in
+                    let box = partial[part]
+                    var scores = [Float](repeating: 0, count: tile * maxRows)
+                    scores.withUnsafeMutableBufferPointer { s in
+                        for block in blocks[range] {
+                            var q0 = 0
+                            while q0 < n {
+                                let m = min(tile, n - q0)
+                                BLAS.sgemm(m: m, n: block.rows, k: dimension,
+                                           a: q + q0 * dimension, lda: dimension,
+                                           b: block.vectors, ldb: dimension, bTransposed: true,
+                                           c: s.baseAddress!, ldc: block.rows)
+                                for i in 0..<m {
+                                    select(s.baseAddress! + i * block.rows, count: block.rows,
+                                           firstRow: block.firstRow, into: &box.value[q0 + i])
+                                }
+                                q0 += m
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        var tops = partial[0].value
+        for p in partial.dropFirst() {
+            for i in 0..<n { tops[i].merge(p.value[i]) }
+        }
+        return tops
+    }
+}
+
+/// A mutable value owned by one worker thread of a parallel loop.
+final class Box<T>: @unchecked Sendable {
+    var value: T
+    init(_ value: T) { self.value = value }
+}

@@ -1,2 +1,0 @@
-import TihuaStore
-import TihuaCompute

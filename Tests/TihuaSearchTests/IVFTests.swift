@@ -1,0 +1,208 @@
+import Foundation
+import Synchronization
+import Testing
+import TihuaSearch
+import TihuaStore
+
+@Suite struct IVFTests {
+    /// IVF with every list probed must give exactly the exact answer.
+    func expectIVFEqualsExact(_ search: VectorSearch, _ queries: QueryMatrix, lists: Int, k: Int,
+                              sourceLocation: SourceLocation = #_sourceLocation) throws {
+        for q in 0..<queries.count {
+            let one = queries.slice(q..<(q + 1))
+            let exact = try search.search(one, k: k, method: .exact)
+            let ivf = try search.search(one, k: k, method: .ivf(nprobe: lists))
+            #expect(ivf == exact, sourceLocation: sourceLocation)
+        }
+        // Batches: the exact path uses sgemm, whose last bits may differ.
+        let exact = try search.search(queries, k: k, method: .exact)
+        let ivf = try search.search(queries, k: k, method: .ivf(nprobe: lists))
+        for (e, i) in zip(exact, ivf) {
+            #expect(e.map(\.id) == i.map(\.id), sourceLocation: sourceLocation)
+            for (a, b) in zip(e, i) { #expect(abs(a.score - b.score) < 1e-5, sourceLocation: sourceLocation) }
+        }
+    }
+
+    @Test func recallOnClusteredDataIsHigh() throws {
+        let dir = TemporaryFolder()
+        let index = try TihuaIndex(path: dir.path, create: true)
+        var rng = TestRandom(seed: 10)
+        let dim = 32
+        let all = rng.clustered(3000 + 100, dim, clusters: 40, noise: 0.35)
+        try addVectors(index, "c", Array(all[0..<(3000 * dim)]), dimension: dim)
+        let report = try IVFBuilder.build(index: index, collection: "c", options: .init(lists: 40))
+        #expect(report.lists == 40 && report.vectors == 3000 && report.listSizes.reduce(0, +) == 3000)
+        let search = try VectorSearch(index: index, collection: "c")
+        let queries = try QueryMatrix(Array(all[(3000 * dim)...]), dimension: dim)
+        let exact = try search.search(queries, k: 10, method: .exact)
+        let approx = try search.search(queries, k: 10, method: .ivf(nprobe: 4))
+        let found = zip(exact, approx).reduce(0) { $0 + Set($1.0.map(\.row)).intersection($1.1.map(\.row)).count }
+        let recall = Double(found) / Double(10 * queries.count)
+        #expect(recall >= 0.9, "recall@10 with 4 of 40 lists: \(recall)")
+        // The default method uses the index; one list is worse than four.
+        let automatic = try search.search(queries, k: 10)
+        let viaIndex = try search.search(queries, k: 10, method: .ivf(nprobe: SearchMethod.defaultNProbe))
+        #expect(automatic == viaIndex)
+        let one = try search.search(queries, k: 10, method: .ivf(nprobe: 1))
+        let foundOne = zip(exact, one).reduce(0) { $0 + Set($1.0.map(\.row)).intersection($1.1.map(\.row)).count }
+        #expect(foundOne <= found)
+    }
+
+    @Test func buildsAreReproducible() throws {
+        let dir = TemporaryFolder()
+        let index = try TihuaIndex(path: dir.path, create: true)
+        var rng = TestRandom(seed: 11)
+        try addVectors(index, "c", rng.clustered(800, 16, clusters: 10, noise: 0.5), dimension: 16)
+        let a = try IVFBuilder.build(index: index, collection: "c", options: .init(lists: 12))
+        let b = try IVFBuilder.build(index: index, collection: "c", options: .init(lists: 12))
+        #expect(a.listSizes == b.listSizes)
+        #expect(a.trainedOn == 800)
+    }
+
+    @Test func addsAndDeletesAfterABuildKeepIVFConsistentWithExact() throws {
+        let dir = TemporaryFolder()
+        let index = try TihuaIndex(path: dir.path, create: true)
+        var rng = TestRandom(seed: 12)
+        let dim = 24
+        let c = try addVectors(index, "c", rng.clustered(600, dim, clusters: 8, noise: 0.4), dimension: dim)
+        _ = try IVFBuilder.build(index: index, collection: "c", options: .init(lists: 8))
+        try addVectors(index, "c", rng.clustered(150, dim, clusters: 8, noise: 0.4), dimension: dim, prefix: "new")
+        try index.update(c) { w in
+            for id in ["v0", "v17", "new3", "v599", "new149", "v300"] {
+                let deleted = try w.delete(id)
+                #expect(deleted)
+            }
+        }
+        let count = try #require(try index.info(of: "c")).vectorCount
+        #expect(count == 744)
+        let sizes = try index.read { try $0.snapshot(c).ivfListSizes() }
+        #expect(sizes.reduce(0, +) == count)
+        let search = try VectorSearch(index: index, collection: "c")
+        let queries = try QueryMatrix(rng.vectors(6, dim), dimension: dim)
+        try expectIVFEqualsExact(search, queries, lists: 8, k: 15)
+        // A new vector is found through the index by its own direction.
+        let newID = try index.read { txn in try txn.snapshot(c).record("new10")!.vectorRow! }
+        let own = try index.read { txn in Array(try txn.snapshot(c).vector(row: newID)) }
+        let hit = try search.search(try QueryMatrix(own, dimension: dim), k: 1, method: .ivf(nprobe: 1))
+        #expect(hit[0].first?.id == "new10")
+    }
+
+    @Test func aRebuildReplacesTheOldIndex() throws {
+        let dir = TemporaryFolder()
+        let index = try TihuaIndex(path: dir.path, create: true)
+        var rng = TestRandom(seed: 13)
+        let dim = 16
+        try addVectors(index, "c", rng.clustered(500, dim, clusters: 6, noise: 0.5), dimension: dim)
+        _ = try IVFBuilder.build(index: index, collection: "c", options: .init(lists: 6))
+        let first = try #require(try index.info(of: "c")?.ivf)
+        let report = try IVFBuilder.build(index: index, collection: "c", options: .init(lists: 20, trainSize: 300))
+        let second = try #require(try index.info(of: "c")?.ivf)
+        #expect(first.lists == 6 && second.lists == 20 && second.generation != first.generation)
+        #expect(second.trainedOn == 300 && report.trainedOn == 300)
+        let c = try index.requireCollection("c")
+        #expect(try index.read { try $0.snapshot(c).ivfListSizes() }.reduce(0, +) == 500)
+        let search = try VectorSearch(index: index, collection: "c")
+        try expectIVFEqualsExact(search, try QueryMatrix(rng.vectors(4, dim), dimension: dim), lists: 20, k: 10)
+    }
+
+    @Test func aFailedBuildLeavesThePreviousIndex() throws {
+        struct Stop: Error {}
+        let dir = TemporaryFolder()
+        let index = try TihuaIndex(path: dir.path, create: true)
+        var rng = TestRandom(seed: 14)
+        let dim = 16
+        try addVectors(index, "c", rng.clustered(400, dim, clusters: 5, noise: 0.5), dimension: dim)
+        _ = try IVFBuilder.build(index: index, collection: "c", options: .init(lists: 5))
+        let before = try #require(try index.info(of: "c"))
+        let search = try VectorSearch(index: index, collection: "c")
+        let queries = try QueryMatrix(rng.vectors(5, dim), dimension: dim)
+        let answers = try search.search(queries, k: 8, method: .ivf(nprobe: 2))
+        var options = IVFBuildOptions(lists: 9)
+        options.batchBytes = 1  // one list a transaction: the failure comes between committed batches
+        #expect(throws: Stop.self) {
+            _ = try IVFBuilder.build(index: index, collection: "c", options: options) { phase in
+                if case .writing(let done, _) = phase, done == 4 { throw Stop() }
+            }
+        }
+        #expect(try index.info(of: "c") == before)
+        #expect(try search.search(queries, k: 8, method: .ivf(nprobe: 2)) == answers)
+        try expectIVFEqualsExact(search, queries, lists: 5, k: 8)
+        // The next build starts clean.
+        _ = try IVFBuilder.build(index: index, collection: "c", options: options)
+        #expect(try index.info(of: "c")?.ivf?.lists == 9)
+        try expectIVFEqualsExact(search, queries, lists: 9, k: 8)
+    }
+
+    @Test func buildArgumentsAreChecked() throws {
+        let dir = TemporaryFolder()
+        let index = try TihuaIndex(path: dir.path, create: true)
+        var rng = TestRandom(seed: 15)
+        try addVectors(index, "c", rng.vectors(10, 4), dimension: 4)
+        #expect(throws: SearchError(.invalidArgument, "collection 'c' has 10 vectors: an IVF index needs 1…10 lists, not 11")) {
+            _ = try IVFBuilder.build(index: index, collection: "c", options: .init(lists: 11))
+        }
+        #expect(throws: SearchError(.noIVF, "collection 'c' has no IVF index (build one with `tihua ivf build`, or search with --exact)")) {
+            _ = try VectorSearch(index: index, collection: "c").search(try QueryMatrix([1, 0, 0, 0], dimension: 4), k: 1,
+                                                                        method: .ivf(nprobe: 1))
+        }
+        _ = try index.createCollection("empty")
+        #expect(throws: SearchError(.notEnoughVectors, "collection 'empty' has no vectors to index")) {
+            _ = try IVFBuilder.build(index: index, collection: "empty")
+        }
+        #expect(IVFBuilder.defaultLists(count: 1) == 1)
+        #expect(IVFBuilder.defaultLists(count: 110_000) == 1327)
+        #expect(IVFBuilder.defaultLists(count: 5) == 5)
+    }
+
+    @Test func readersSeeWholeImportsOnly() throws {
+        let dir = TemporaryFolder()
+        let index = try TihuaIndex(path: dir.path, create: true)
+        var rng = TestRandom(seed: 16)
+        let dim = 8
+        let c = try addVectors(index, "c", rng.vectors(200, dim), dimension: dim)
+        _ = try IVFBuilder.build(index: index, collection: "c", options: .init(lists: 4))
+        let added = unitRows(rng.vectors(500, dim), dim)
+        let queries = try QueryMatrix(Array(added[0..<(3 * dim)]), dimension: dim)
+        let search = try VectorSearch(index: index, collection: "c")
+        let done = Atomic<Bool>(false)
+        let seen = Mutex<Set<Int>>([])
+        let failures = Mutex<[String]>([])
+        let reader = Thread {
+            while !done.load(ordering: .acquiring) {
+                do {
+                    for method in [SearchMethod.exact, .ivf(nprobe: 4)] {
+                        let hits = try search.search(queries, k: 10_000, method: method)
+                        let counts = Set(hits.map(\.count))
+                        seen.withLock { $0.formUnion(counts) }
+                        // Before publication the queries (new vectors) are absent; after, each finds itself.
+                        if counts == [700] && hits.enumerated().contains(where: { $0.element.first?.id != "new\($0.offset)" }) {
+                            failures.withLock { $0.append("a published vector is missing from its own search") }
+                        }
+                    }
+                } catch {
+                    failures.withLock { $0.append("\(error)") }
+                }
+            }
+        }
+        reader.start()
+        try index.stagedWrite(c) { staged in
+            for batch in 0..<5 {
+                let ids = (0..<100).map { "new\(batch * 100 + $0)" }
+                try staged.batch { w in
+                    try added.withUnsafeBufferPointer {
+                        try w.addVectors(ids: ids, vectors: $0.baseAddress! + batch * 100 * dim, dimension: dim)
+                    }
+                }
+                Thread.sleep(forTimeInterval: 0.01)
+            }
+        }
+        // Let the reader see the published state too.
+        Thread.sleep(forTimeInterval: 0.05)
+        done.store(true, ordering: .releasing)
+        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.005) }
+        #expect(failures.withLock { $0 } == [])
+        let counts = seen.withLock { $0 }
+        #expect(counts.isSubset(of: [200, 700]), "reader saw counts \(counts.sorted())")
+        #expect(counts.contains(700))
+    }
+}
