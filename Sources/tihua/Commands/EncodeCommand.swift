@@ -37,8 +37,10 @@ struct EncodeCommand: ParsableCommand {
         let embedding: [Float]
         if let text {
             embedding = Array(try clip.encodeTexts([text]).row(0))
+        } else if let image {
+            embedding = try clip.encodeImage(file: image, input: try CLIPImageInput(modelFolder: model, model: clip))
         } else {
-            throw CommandLineFailure("--image is wired up with the JPEG decoder")
+            preconditionFailure("validate() requires --text or --image")
         }
         if output.json {
             try printJSONLine(EncodeResult(dim: embedding.count, embedding: embedding))
