@@ -6,7 +6,10 @@ struct Tihua: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "tihua",
         abstract: "Poems for a picture: an embedding index of classical Chinese poems, keywords and images.",
-        subcommands: [ImportCommand.self, StatsCommand.self, SearchCommand.self, IVFCommand.self, EncodeCommand.self, BenchCommand.self])
+        subcommands: [
+            ImportCommand.self, StatsCommand.self, EmbedCommand.self, ImagesCommand.self, KeywordsCommand.self,
+            PoemsCommand.self, GenerateCommand.self, SearchCommand.self, IVFCommand.self, EncodeCommand.self, BenchCommand.self,
+        ])
 
     /// Runtime errors print one `error: …` line and exit 1; usage errors keep
     /// swift-argument-parser's handling (exit 64).

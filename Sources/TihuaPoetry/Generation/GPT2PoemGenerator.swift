@@ -1,0 +1,39 @@
+import TihuaModels
+
+/// Writes candidate poems with a GPT-2 trained as `uer/gpt2-chinese-poem`
+/// on the prompt `关键词：k1 k2 … [EOS]` (the seed's training format), one
+/// seeded sample per candidate.
+public struct GPT2PoemGenerator {
+    public let model: GPT2Model
+    public var temperature: Float = 1.0
+    public var topK = 8
+    public var topP: Float = 0.95
+    /// Four lines of up to seven characters and their punctuation, with room to spare.
+    public var maxNewTokens = 48
+
+    public init(model: GPT2Model) { self.model = model }
+
+    /// Line breaks in generated text.
+    static let separators: Set<Character> = ["，", "。", "！", "？", "；", "、", ",", ".", "!", "?", ";", " ", "\n"]
+
+    public func candidates(keywords: [String], count: Int, seed: UInt64) throws -> [GeneratedPoem] {
+        let vocabulary = model.tokenizer.vocabulary
+        let special = ["[PAD]", "[UNK]", "[CLS]", "[MASK]"].compactMap { vocabulary.id($0) }
+        let stop = vocabulary.id("[SEP]").map { Set([$0]) } ?? []
+        let promptIDs = model.promptIDs(KeywordSelection.prompt(keywords: keywords))
+        return try (0..<count).map { i in
+            let options = GenerationOptions(
+                strategy: .sample(temperature: temperature, topK: topK, topP: topP, seed: seed &+ UInt64(i)),
+                maxNewTokens: maxNewTokens, stopTokens: stop, suppressedTokens: Set(special))
+            let generation = try model.generate(promptIDs: promptIDs, options: options)
+            return Self.poem(from: model.tokenizer.decode(generation.newIDs, stopAtSeparator: true))
+        }
+    }
+
+    /// Splits generated text into lines; keeps the first four. Whatever the
+    /// model wrote is kept as written: the reranker drops malformed poems.
+    static func poem(from text: String) -> GeneratedPoem {
+        let lines = text.split(whereSeparator: { separators.contains($0) }).map(String.init).prefix(4)
+        return GeneratedPoem(lines: lines.map { GeneratedLine(text: $0, source: nil) })
+    }
+}
