@@ -14,7 +14,7 @@ public struct GPT2PoemGenerator {
     public init(model: GPT2Model) { self.model = model }
 
     /// Line breaks in generated text.
-    static let separators: Set<Character> = ["，", "。", "！", "？", "；", "、", ",", ".", "!", "?", ";", " ", "\n"]
+    static let separators: Set<Character> = ["，", "。", "！", "？", "；", "、", ",", ".", "!", "?", ";", "\n"]
 
     public func candidates(keywords: [String], count: Int, seed: UInt64) throws -> [GeneratedPoem] {
         let vocabulary = model.tokenizer.vocabulary
@@ -33,7 +33,9 @@ public struct GPT2PoemGenerator {
     /// Splits generated text into lines; keeps the first four. Whatever the
     /// model wrote is kept as written: the reranker drops malformed poems.
     static func poem(from text: String) -> GeneratedPoem {
-        let lines = text.split(whereSeparator: { separators.contains($0) }).map(String.init).prefix(4)
+        // Decoded text may space its characters ("明 月 …"): spaces are not breaks.
+        let lines = text.split(whereSeparator: { separators.contains($0) })
+            .map { String($0.filter { !$0.isWhitespace }) }.filter { !$0.isEmpty }.prefix(4)
         return GeneratedPoem(lines: lines.map { GeneratedLine(text: $0, source: nil) })
     }
 }

@@ -14,8 +14,8 @@ struct EmbedCommand: ParsableCommand {
         """)
 
     @OptionGroup var indexOptions: IndexOptions
-    @Option(help: "The Chinese-CLIP model folder (config.json, model.safetensors, vocab.txt, preprocessor_config.json).")
-    var model: String
+    @Option(help: "The Chinese-CLIP model folder (config.json, model.safetensors, vocab.txt, preprocessor_config.json); default: the one this index was embedded with.")
+    var model: String?
     @Option(help: ArgumentHelp("Texts per committed batch.", visibility: .hidden)) var batch = 256
     @OptionGroup var output: OutputOptions
 
