@@ -13,9 +13,16 @@ public enum GPT2Benchmark {
         public var newTokens: Int
         /// New tokens per second, one at a time through the KV cache.
         public var tokensPerSecond: Double
-        /// Wall time of what `generate --generator gpt2` does by default:
-        /// 16 sampled candidates of up to 48 tokens.
+        /// Wall time of what `generate --generator gpt2` did before batching:
+        /// 16 sampled candidates of up to 48 tokens, one after another.
         public var sixteenCandidatesSeconds: Double
+        /// New tokens of the 16 candidates (no stop token here: 16 × 48).
+        public var candidateTokens: Int
+        /// The same 16 candidates decoded together (what the generator does
+        /// now): one prefill, then one pass per step over the batch.
+        public var sixteenCandidatesBatchedSeconds: Double
+        /// Candidates whose batched tokens equal the sequential ones (of 16).
+        public var batchedCandidatesIdentical: Int
     }
 
     public static var realSize: GPT2Config {
@@ -23,6 +30,43 @@ public enum GPT2Benchmark {
     }
 
     public static func run(config: GPT2Config = realSize, newTokens: Int = 64, seed: UInt64 = 1) throws -> Report {
+        let model = try randomModel(config: config, seed: seed)
+        let prompt = Array(model.promptIDs("关键词：明月 故乡 瀑布 [EOS]").prefix(config.positions / 2))
+
+        _ = try model.generate(promptIDs: prompt, options: GenerationOptions(maxNewTokens: 2))  // warm-up
+        let session = model.makeSession()
+        var start = Date()
+        try session.append(prompt)
+        let promptSeconds = Date().timeIntervalSince(start)
+        let n = min(newTokens, config.positions - prompt.count)
+        start = Date()
+        var token = prompt.last!
+        for _ in 0..<n {
+            token = session.withLastLogits { logits in logits.indices.max { logits[$0] < logits[$1] }! }
+            try session.append(token: token)
+        }
+        let decodeSeconds = Date().timeIntervalSince(start)
+
+        let options = (0..<16).map { candidate in
+            GenerationOptions(strategy: .sample(temperature: 1, topK: 8, topP: 0.95, seed: UInt64(candidate)), maxNewTokens: 48)
+        }
+        start = Date()
+        let sequential = try options.map { try model.generate(promptIDs: prompt, options: $0) }
+        let candidatesSeconds = Date().timeIntervalSince(start)
+        start = Date()
+        let batched = try model.generate(promptIDs: prompt, optionsPerSequence: options)
+        let batchedSeconds = Date().timeIntervalSince(start)
+
+        return Report(layers: config.layers, hiddenSize: config.hiddenSize, promptTokens: prompt.count,
+                      promptMilliseconds: promptSeconds * 1e3, newTokens: n,
+                      tokensPerSecond: Double(n) / decodeSeconds, sixteenCandidatesSeconds: candidatesSeconds,
+                      candidateTokens: sequential.reduce(0) { $0 + $1.newIDs.count },
+                      sixteenCandidatesBatchedSeconds: batchedSeconds,
+                      batchedCandidatesIdentical: zip(sequential, batched).filter { $0 == $1 }.count)
+    }
+
+    /// A GPT-2 of `config`'s size with seeded uniform random weights in memory.
+    static func randomModel(config: GPT2Config, seed: UInt64) throws -> GPT2Model {
         let weights = InMemoryTensors(name: "random GPT-2 weights (seed \(seed))")
         let C = config.hiddenSize, I = config.innerSize
         var specs: [(String, [Int], Float, Float)] = [
@@ -47,32 +91,6 @@ public enum GPT2Benchmark {
             }
         }
         let tokenizer = try BertTokenizer(vocabulary: BertVocabulary(tokens: RandomCLIPWeights.vocabulary(size: config.vocabSize)))
-        let model = try GPT2Model(config: config, weights: weights, tokenizer: tokenizer)
-        let prompt = Array(model.promptIDs("关键词：明月 故乡 瀑布 [EOS]").prefix(config.positions / 2))
-
-        _ = try model.generate(promptIDs: prompt, options: GenerationOptions(maxNewTokens: 2))  // warm-up
-        let session = model.makeSession()
-        var start = Date()
-        try session.append(prompt)
-        let promptSeconds = Date().timeIntervalSince(start)
-        let n = min(newTokens, config.positions - prompt.count)
-        start = Date()
-        var token = prompt.last!
-        for _ in 0..<n {
-            token = session.withLastLogits { logits in logits.indices.max { logits[$0] < logits[$1] }! }
-            try session.append(token: token)
-        }
-        let decodeSeconds = Date().timeIntervalSince(start)
-
-        start = Date()
-        for candidate in 0..<16 {
-            let options = GenerationOptions(strategy: .sample(temperature: 1, topK: 8, topP: 0.95, seed: UInt64(candidate)),
-                                            maxNewTokens: 48)
-            _ = try model.generate(promptIDs: prompt, options: options)
-        }
-        let candidatesSeconds = Date().timeIntervalSince(start)
-        return Report(layers: config.layers, hiddenSize: C, promptTokens: prompt.count,
-                      promptMilliseconds: promptSeconds * 1e3, newTokens: n,
-                      tokensPerSecond: Double(n) / decodeSeconds, sixteenCandidatesSeconds: candidatesSeconds)
+        return try GPT2Model(config: config, weights: weights, tokenizer: tokenizer)
     }
 }

@@ -57,6 +57,22 @@ import TihuaModels
         #expect(a.count == 2 && a[0] != a[1])
     }
 
+    /// The batched candidates are the ones separate `generate` calls write.
+    @Test func gpt2CandidatesEqualSeparateGenerations() throws {
+        let model = try GPT2Model(folder: Samples.gpt2Folder)
+        var generator = GPT2PoemGenerator(model: model)
+        generator.maxNewTokens = 24
+        let keywords = ["明月", "故乡", "瀑布"]
+        let batched = try generator.candidates(keywords: keywords, count: 6, seed: 11)
+        let prompt = model.promptIDs(KeywordSelection.prompt(keywords: keywords))
+        let separate = try (0..<6).map { i in
+            let g = try model.generate(promptIDs: prompt, options: generator.options(candidate: i, seed: 11))
+            return GPT2PoemGenerator.poem(from: model.tokenizer.decode(g.newIDs, stopAtSeparator: true))
+        }
+        #expect(batched == separate)
+        #expect(Set(batched.map { $0.lines.map(\.text) }).count > 1)
+    }
+
     @Test func thePromptIsTheSeedsTrainingFormat() {
         #expect(KeywordSelection.prompt(keywords: ["明月", "故乡", "瀑布"]) == "关键词：明月 故乡 瀑布 [EOS]")
         #expect(GPT2PoemGenerator.poem(from: "明 月 几 时 有，把 酒 问 青 天。").lines.map(\.text) == ["明月几时有", "把酒问青天"])

@@ -59,6 +59,11 @@ struct BenchGPT2Command: ParsableCommand {
         printLine("GPT-2 \(report.layers) layers × \(report.hiddenSize), vocabulary 21128")
         printLine(String(format: "prompt of %d tokens: %.1f ms", report.promptTokens, report.promptMilliseconds))
         printLine(String(format: "decoding: %.1f tokens/s (%d tokens, KV cache)", report.tokensPerSecond, report.newTokens))
-        printLine(String(format: "16 sampled candidates of ≤ 48 tokens: %.1f s", report.sixteenCandidatesSeconds))
+        let tokens = Double(report.candidateTokens)
+        printLine(String(format: "16 sampled candidates of ≤ 48 tokens, one after another: %.1f s (%.1f tokens/s)",
+                         report.sixteenCandidatesSeconds, tokens / report.sixteenCandidatesSeconds))
+        printLine(String(format: "… decoded together in one batch: %.1f s (%.1f tokens/s), %d of 16 identical to the sequential ones",
+                         report.sixteenCandidatesBatchedSeconds, tokens / report.sixteenCandidatesBatchedSeconds,
+                         report.batchedCandidatesIdentical))
     }
 }
