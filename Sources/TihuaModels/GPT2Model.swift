@@ -40,20 +40,14 @@ public final class GPT2Model: @unchecked Sendable {
     public func generate(promptIDs: [Int], options: GenerationOptions) throws -> Generation {
         guard !promptIDs.isEmpty else { throw ModelError(.invalidInput, "generate: the prompt has no tokens") }
         let session = makeSession()
-        var sampler = TokenSampler(vocabularySize: config.vocabSize, options: options)
-        var newIDs: [Int] = []
-        newIDs.reserveCapacity(options.maxNewTokens)
+        var sequence = DecodingSequence(options: options, vocabularySize: config.vocabSize)
         try session.append(promptIDs)
-        var reason = Generation.StopReason.maxNewTokens
-        while newIDs.count < options.maxNewTokens {
-            let next = session.withLastLogits { sampler.pick(from: $0) }
-            if options.stopTokens.contains(next) { reason = .stopToken(next); break }
-            newIDs.append(next)
-            if newIDs.count == options.maxNewTokens { break }
-            if session.length == config.positions { reason = .contextFull; break }
+        while !sequence.isFinished {
+            let next = session.withLastLogits { sequence.step(logits: $0, length: session.length, positions: config.positions) }
+            guard let next else { break }
             try session.append(token: next)
         }
-        return Generation(promptIDs: promptIDs, newIDs: newIDs, stopReason: reason)
+        return sequence.generation(promptIDs: promptIDs)
     }
 
     public func generate(prompt: String, options: GenerationOptions) throws -> Generation {

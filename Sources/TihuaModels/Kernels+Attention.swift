@@ -19,12 +19,15 @@ struct AttentionShape {
 
 /// Where the operands of one attention call live. Head h of a row occupies
 /// columns h·D ..< (h+1)·D; rows are `ld…` floats apart, and sequence b
-/// starts `queries·ldq` (q, out) or `keys·ldk` (k, v) floats after sequence b−1.
+/// starts `queries·ldq` (q, out) or `keys·ldk` (k, v) floats after sequence b−1
+/// — or, for k and v, `kvStride` floats after it when given (KV caches of
+/// several sequences in fixed-size slots, each filled to `keys` rows).
 struct AttentionOperands {
     var q: UnsafePointer<Float>, ldq: Int
     var k: UnsafePointer<Float>, ldk: Int
     var v: UnsafePointer<Float>, ldv: Int
     var out: UnsafeMutablePointer<Float>, ldo: Int
+    var kvStride: Int? = nil
 }
 
 extension Kernels {
@@ -51,8 +54,8 @@ extension Kernels {
                 for pair in range {
                     let b = pair / shape.heads, h = pair % shape.heads
                     let q = x.q + b * tq * x.ldq + h * d
-                    let k = x.k + b * tk * x.ldk + h * d
-                    let v = x.v + b * tk * x.ldv + h * d
+                    let k = x.k + b * (x.kvStride ?? tk * x.ldk) + h * d
+                    let v = x.v + b * (x.kvStride ?? tk * x.ldv) + h * d
                     let out = x.out + b * tq * x.ldo + h * d
                     BLAS.sgemm(m: tq, n: tk, k: d, a: q, lda: x.ldq, b: k, ldb: x.ldk, bTransposed: true,
                                c: scores, ldc: tk, alpha: scale)

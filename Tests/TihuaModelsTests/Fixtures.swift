@@ -11,7 +11,16 @@ enum Fixtures {
         return url.path
     }()
 
-    static func path(_ relative: String) -> String { root + "/" + relative }
+    /// The tiny model folders live in Samples/models (the demo runs them
+    /// too); only their reference outputs are kept here.
+    static let models: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .appendingPathComponent("../../Samples/models").standardized.path
+
+    static func path(_ relative: String) -> String {
+        let isModelFile = (relative.hasPrefix("clip-tiny") || relative.hasPrefix("gpt2-tiny"))
+            && !relative.hasSuffix("reference.safetensors")
+        return (isModelFile ? models : root) + "/" + relative
+    }
 
     static var clipFolder: String { path("clip-tiny") }
     static var gpt2Folder: String { path("gpt2-tiny") }

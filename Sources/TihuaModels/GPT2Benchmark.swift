@@ -1,0 +1,96 @@
+import Foundation
+
+/// Measures GPT-2 generation at the size of `uer/gpt2-chinese-poem`
+/// (12 layers, hidden 768, 12 heads, BERT vocabulary of 21,128, 1,024
+/// positions) with seeded random weights in memory.
+public enum GPT2Benchmark {
+    public struct Report: Sendable, Codable, Equatable {
+        public var layers: Int
+        public var hiddenSize: Int
+        public var promptTokens: Int
+        /// Time of the prompt's single forward pass.
+        public var promptMilliseconds: Double
+        public var newTokens: Int
+        /// New tokens per second, one at a time through the KV cache.
+        public var tokensPerSecond: Double
+        /// Wall time of what `generate --generator gpt2` did before batching:
+        /// 16 sampled candidates of up to 48 tokens, one after another.
+        public var sixteenCandidatesSeconds: Double
+        /// New tokens of the 16 candidates (no stop token here: 16 × 48).
+        public var candidateTokens: Int
+        /// The same 16 candidates decoded together (what the generator does
+        /// now): one prefill, then one pass per step over the batch.
+        public var sixteenCandidatesBatchedSeconds: Double
+        /// Candidates whose batched tokens equal the sequential ones (of 16).
+        public var batchedCandidatesIdentical: Int
+    }
+
+    public static var realSize: GPT2Config {
+        GPT2Config(vocabSize: 21128, positions: 1024, hiddenSize: 768, layers: 12, heads: 12)
+    }
+
+    public static func run(config: GPT2Config = realSize, newTokens: Int = 64, seed: UInt64 = 1) throws -> Report {
+        let model = try randomModel(config: config, seed: seed)
+        let prompt = Array(model.promptIDs("关键词：明月 故乡 瀑布 [EOS]").prefix(config.positions / 2))
+
+        _ = try model.generate(promptIDs: prompt, options: GenerationOptions(maxNewTokens: 2))  // warm-up
+        let session = model.makeSession()
+        var start = Date()
+        try session.append(prompt)
+        let promptSeconds = Date().timeIntervalSince(start)
+        let n = min(newTokens, config.positions - prompt.count)
+        start = Date()
+        var token = prompt.last!
+        for _ in 0..<n {
+            token = session.withLastLogits { logits in logits.indices.max { logits[$0] < logits[$1] }! }
+            try session.append(token: token)
+        }
+        let decodeSeconds = Date().timeIntervalSince(start)
+
+        let options = (0..<16).map { candidate in
+            GenerationOptions(strategy: .sample(temperature: 1, topK: 8, topP: 0.95, seed: UInt64(candidate)), maxNewTokens: 48)
+        }
+        start = Date()
+        let sequential = try options.map { try model.generate(promptIDs: prompt, options: $0) }
+        let candidatesSeconds = Date().timeIntervalSince(start)
+        start = Date()
+        let batched = try model.generate(promptIDs: prompt, optionsPerSequence: options)
+        let batchedSeconds = Date().timeIntervalSince(start)
+
+        return Report(layers: config.layers, hiddenSize: config.hiddenSize, promptTokens: prompt.count,
+                      promptMilliseconds: promptSeconds * 1e3, newTokens: n,
+                      tokensPerSecond: Double(n) / decodeSeconds, sixteenCandidatesSeconds: candidatesSeconds,
+                      candidateTokens: sequential.reduce(0) { $0 + $1.newIDs.count },
+                      sixteenCandidatesBatchedSeconds: batchedSeconds,
+                      batchedCandidatesIdentical: zip(sequential, batched).filter { $0 == $1 }.count)
+    }
+
+    /// A GPT-2 of `config`'s size with seeded uniform random weights in memory.
+    static func randomModel(config: GPT2Config, seed: UInt64) throws -> GPT2Model {
+        let weights = InMemoryTensors(name: "random GPT-2 weights (seed \(seed))")
+        let C = config.hiddenSize, I = config.innerSize
+        var specs: [(String, [Int], Float, Float)] = [
+            ("wte.weight", [config.vocabSize, C], 0, 0.035), ("wpe.weight", [config.positions, C], 0, 0.035),
+            ("ln_f.weight", [C], 1, 0.05), ("ln_f.bias", [C], 0, 0.01),
+        ]
+        for l in 0..<config.layers {
+            let p = "h.\(l)."
+            specs += [
+                (p + "ln_1.weight", [C], 1, 0.05), (p + "ln_1.bias", [C], 0, 0.01),
+                (p + "attn.c_attn.weight", [C, 3 * C], 0, 0.035), (p + "attn.c_attn.bias", [3 * C], 0, 0.01),
+                (p + "attn.c_proj.weight", [C, C], 0, 0.035), (p + "attn.c_proj.bias", [C], 0, 0.01),
+                (p + "ln_2.weight", [C], 1, 0.05), (p + "ln_2.bias", [C], 0, 0.01),
+                (p + "mlp.c_fc.weight", [C, I], 0, 0.035), (p + "mlp.c_fc.bias", [I], 0, 0.01),
+                (p + "mlp.c_proj.weight", [I, C], 0, 0.035), (p + "mlp.c_proj.bias", [C], 0, 0.01),
+            ]
+        }
+        for (i, (name, shape, center, halfWidth)) in specs.enumerated() {
+            var random = SeededRandom(seed: seed &+ UInt64(i) &* 0x9E37_79B9)
+            weights.add(name, shape: shape) {
+                RandomCLIPWeights.fillUniform($0, center: center, halfWidth: halfWidth, random: &random)
+            }
+        }
+        let tokenizer = try BertTokenizer(vocabulary: BertVocabulary(tokens: RandomCLIPWeights.vocabulary(size: config.vocabSize)))
+        return try GPT2Model(config: config, weights: weights, tokenizer: tokenizer)
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import TihuaModels
+import TihuaStore
+
+/// Adds JPEG photos to the `images` collection: decoded and preprocessed on
+/// all cores, embedded in batches, each batch committed on its own. A file
+/// that cannot be read is reported and skipped, not fatal. An image's id is
+/// its absolute path.
+public struct ImageLibrary {
+    public let index: TihuaIndex
+    public let model: CLIPModel
+    public let modelFolder: String
+    public let input: CLIPImageInput
+    public var batchSize = 16
+
+    public init(index: TihuaIndex, model: CLIPModel, modelFolder: String) throws {
+        self.index = index
+        self.model = model
+        self.modelFolder = modelFolder
+        input = try CLIPImageInput(modelFolder: modelFolder, model: model)
+    }
+
+    public struct Summary: Codable, Sendable, Equatable {
+        public var added = 0
+        /// Files already in the collection.
+        public var duplicates = 0
+        public var failed = 0
+        /// "PATH: reason" for each file that could not be read.
+        public var failures: [String] = []
+
+        enum CodingKeys: String, CodingKey { case added, duplicates, failed }
+    }
+
+    /// JPEG files under `paths` (folders recursively: .jpg/.jpeg, any case),
+    /// as absolute paths in name order.
+    public static func expand(_ paths: [String]) throws -> [String] {
+        var files: [String] = []
+        for path in paths {
+            let absolute = absolutePath(path)
+            var isDirectory: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
+                throw PoetryError("\(path): no such file or folder")
+            }
+            guard isDirectory.boolValue else { files.append(absolute); continue }
+            let found = (FileManager.default.enumerator(atPath: absolute)?.compactMap { $0 as? String } ?? [])
+                .filter { ["jpg", "jpeg"].contains(($0 as NSString).pathExtension.lowercased()) }
+                .sorted()
+            files += found.map { absolute + "/" + $0 }
+        }
+        return files
+    }
+
+    /// `progress(done, total)` after each batch.
+    public func add(_ paths: [String], progress: (Int, Int) -> Void = { _, _ in }) throws -> Summary {
+        let files = try Self.expand(paths)
+        let collection = try index.prepareCollection(BuiltinCollection.images)
+        if let info = try index.info(of: BuiltinCollection.images) {
+            try ModelBinding.check(info, identity: model.identity)
+        }
+        var summary = Summary()
+        var seen = Set<String>()
+        let existing = try index.collection(BuiltinCollection.images)
+        let fresh = try files.filter { file in
+            let known = try existing.map { c in try index.read { try $0.snapshot(c).record(file) != nil } } ?? false
+            if known || !seen.insert(file).inserted { summary.duplicates += 1; return false }
+            return true
+        }
+        var done = 0
+        progress(0, fresh.count)
+        while done < fresh.count {
+            let batch = Array(fresh[done..<min(fresh.count, done + batchSize)])
+            var ids: [String] = []
+            var pixels: [Float] = []
+            for (file, result) in zip(batch, input.pixelValues(files: batch)) {
+                switch result {
+                case .success(let values):
+                    ids.append(file)
+                    pixels += values
+                case .failure(let error):
+                    summary.failed += 1
+                    summary.failures.append(error.message)
+                }
+            }
+            if !ids.isEmpty {
+                let vectors = try model.encodeImages(pixelValues: pixels, count: ids.count).values
+                try index.update(collection) { writer in
+                    try ModelBinding.check(writer.info, identity: model.identity)
+                    try vectors.withUnsafeBufferPointer {
+                        try writer.addVectors(ids: ids, vectors: $0.baseAddress!, dimension: model.dimension)
+                    }
+                    try ModelBinding.record(writer, identity: model.identity, folder: modelFolder)
+                }
+                summary.added += ids.count
+            }
+            done += batch.count
+            progress(done, fresh.count)
+        }
+        return summary
+    }
+}

@@ -1,0 +1,69 @@
+import ArgumentParser
+import Foundation
+import TihuaModels
+import TihuaPoetry
+
+struct BenchPoetryCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "poetry",
+        abstract: "Latency of the keyword prefix and of image → poems, the image encoder left out.",
+        discussion: """
+        Builds a scratch index with synthetic 512-dimensional embeddings: 6,808 keywords, and \
+        the poems of --corpus (e.g. ../shared/data/chinese-poetry/quan_tang_shi), searched \
+        exactly and with an IVF index. Latencies are warm, in-process, per query.
+        """)
+
+    @Option(help: "Corpus files or folders for the poems (omit to time the keyword prefix only).")
+    var corpus: [String] = []
+    @Option(help: "Queries to time.") var queries = 200
+    @Option(help: "IVF lists to scan.") var nprobe = 16
+    @Option(help: "Scratch folder (removed afterwards).") var scratch = NSTemporaryDirectory() + "tihua-bench-poetry"
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        try? FileManager.default.removeItem(atPath: scratch)
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        var options = PoetryBenchmark.Options()
+        options.corpus = corpus
+        options.queries = max(1, queries)
+        options.nprobe = max(1, nprobe)
+        let report = try PoetryBenchmark.run(options, scratch: scratch) { if !output.json { printNote($0) } }
+        if output.json { return try printJSONLine(report) }
+        let ms = { (x: Double?) in x.map { String(format: "%.3f ms", $0) } ?? "-" }
+        var rows = [["measure", "value"],
+                    ["keyword prefix (top 8 of \(report.keywords)) p50", ms(report.prefixP50Milliseconds)],
+                    ["keyword prefix p99", ms(report.prefixP99Milliseconds)]]
+        if let poems = report.poems {
+            rows += [["image → 10 poems of \(poems), exact p50", ms(report.poemsExactP50Milliseconds)],
+                     ["… exact p99", ms(report.poemsExactP99Milliseconds)],
+                     ["IVF build (\(report.ivfLists ?? 0) lists)", String(format: "%.1f s", report.ivfBuildSeconds ?? 0)],
+                     ["image → 10 poems, IVF nprobe \(report.nprobe ?? 0) p50", ms(report.poemsIVFP50Milliseconds)],
+                     ["… IVF p99", ms(report.poemsIVFP99Milliseconds)],
+                     ["… IVF recall@10 vs exact", String(format: "%.3f", report.ivfRecallAt10 ?? 0)]]
+        }
+        for row in TextTable.align(rows) { printLine(row) }
+    }
+}
+
+struct BenchGPT2Command: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "gpt2",
+        abstract: "GPT-2 generation speed at the size of uer/gpt2-chinese-poem (random weights).")
+
+    @Option(help: "New tokens to time.") var tokens = 64
+    @OptionGroup var output: OutputOptions
+
+    func run() throws {
+        let report = try GPT2Benchmark.run(newTokens: max(1, tokens))
+        if output.json { return try printJSONLine(report) }
+        printLine("GPT-2 \(report.layers) layers × \(report.hiddenSize), vocabulary 21128")
+        printLine(String(format: "prompt of %d tokens: %.1f ms", report.promptTokens, report.promptMilliseconds))
+        printLine(String(format: "decoding: %.1f tokens/s (%d tokens, KV cache)", report.tokensPerSecond, report.newTokens))
+        let tokens = Double(report.candidateTokens)
+        printLine(String(format: "16 sampled candidates of ≤ 48 tokens, one after another: %.1f s (%.1f tokens/s)",
+                         report.sixteenCandidatesSeconds, tokens / report.sixteenCandidatesSeconds))
+        printLine(String(format: "… decoded together in one batch: %.1f s (%.1f tokens/s), %d of 16 identical to the sequential ones",
+                         report.sixteenCandidatesBatchedSeconds, tokens / report.sixteenCandidatesBatchedSeconds,
+                         report.batchedCandidatesIdentical))
+    }
+}

@@ -1,0 +1,100 @@
+import Foundation
+import Testing
+import TihuaStore
+
+/// The image ↔ poem commands end to end, with the bundled tiny model.
+@Suite struct PoetryCommandTests {
+    let dir = Scratch()
+    var index: String { dir.file("index") }
+    var model: String { CLI.samples + "/models/clip-tiny" }
+
+    /// The first `n` poems of the bundled CCPC sample, as a corpus file.
+    func corpus(_ n: Int) throws -> String {
+        let lines = try String(contentsOfFile: CLI.samples + "/ccpc/ccpc_test_v1.0.json", encoding: .utf8)
+            .split(separator: "\n").prefix(n)
+        return dir.write("ccpc_test_v1.0.json", lines.joined(separator: "\n"))
+    }
+
+    func embedded() throws -> Int {
+        let stats = try CLI.run(["stats", "--index", index, "--json"])
+        return stats.stdoutLines.compactMap { line -> Int? in
+            let object = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+            return object?["collection"] as? String == "poems" ? object?["embedded"] as? Int : nil
+        }.first ?? 0
+    }
+
+    @Test func embedResumesAfterSIGKILLWithoutDuplicates() throws {
+        let file = try corpus(600)
+        #expect(try CLI.run(["import", "poems", "--index", index, file]).status == 0)
+        let process = try CLI.start(["embed", "--index", index, "--model", model, "--batch", "16"])
+        let deadline = Date().addingTimeInterval(120)
+        while process.isRunning && Date() < deadline, try embedded() == 0 { usleep(100_000) }
+        #expect(process.isRunning, "embed finished before it could be killed")
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+        let before = try embedded()
+        #expect(before > 0 && before < 600 && before % 16 == 0)
+
+        let rest = try CLI.run(["embed", "--index", index, "--json"])  // the model folder is remembered
+        #expect(rest.stdout == "{\"keywords\":0,\"poems\":\(600 - before)}\n", "\(rest.stderr)")
+        #expect(try embedded() == 600)
+
+        let store = try TihuaIndex(path: index)
+        let poems = try #require(try store.collection("poems"))
+        try store.read { (txn: ReadTransaction) throws in
+            let s = try txn.snapshot(poems)
+            #expect(s.vectorCount == 600)
+            var rows = Set<Int>()
+            try s.forEachRecord { (record: RecordView) throws -> Bool in
+                if let row = record.vectorRow { rows.insert(row) }
+                #expect(try s.id(ofRow: record.vectorRow ?? 0) == record.id)
+                return true
+            }
+            #expect(rows.count == 600)
+        }
+    }
+
+    @Test func theImagePoemCommandsSpeakJSON() throws {
+        #expect(try CLI.run(["import", "poems", "--index", index, try corpus(120)]).status == 0)
+        let keywords = try String(contentsOfFile: CLI.samples + "/ccpc/keywords.txt", encoding: .utf8)
+            .split(separator: "\n").prefix(300).joined(separator: "\n")
+        #expect(try CLI.run(["import", "keywords", "--index", index, dir.write("keywords.txt", keywords)]).status == 0)
+        // Queries before embedding say what to do.
+        let early = try CLI.run(["keywords", "--index", index, "--image", CLI.samples + "/images/pubu.jpg", "--model", model])
+        #expect(early.stderrLines == ["error: the keywords of index \(index) have no embeddings (run tihua embed)"])
+
+        let embed = try CLI.run(["embed", "--index", index, "--model", model, "--json"])
+        #expect(embed.stdout == "{\"keywords\":300,\"poems\":120}\n", "\(embed.stderr)")
+        let add = try CLI.run(["images", "add", "--index", index, CLI.samples + "/images", dir.write("broken.jpg", "not a jpeg"), "--json"])
+        #expect(add.stdout == "{\"added\":3,\"duplicates\":0,\"failed\":1}\n", "\(add.stderr)")
+        #expect(add.stderrLines.count == 1 && add.stderrLines[0].hasPrefix("skipped \(dir.file("broken.jpg")): not a JPEG file"))
+
+        let image = CLI.samples + "/images/pubu.jpg"
+        let prefix = try CLI.run(["keywords", "--index", index, "--image", image, "--json"])
+        let k = try #require(prefix.json()?["keywords"] as? [[String: Any]])
+        #expect(k.count == 8 && k.allSatisfy { $0["keyword"] is String && $0["score"] is Double })
+
+        let poems = try CLI.run(["poems", "--index", index, "--image", image, "--k", "3", "--json"])
+        let results = try #require(poems.json()?["results"] as? [[String: Any]])
+        #expect(results.count == 3)
+        #expect(results.allSatisfy { ($0["id"] as? String)?.hasPrefix("ccpc_test_v1.0:") == true && $0["lines"] is [String] && $0["title"] is String })
+        let text = try CLI.run(["poems", "--index", index, "--text", "明月", "--k", "2", "--json"])
+        #expect((text.json()?["results"] as? [Any])?.count == 2)
+
+        let images = try CLI.run(["images", "--index", index, "--poem", "ccpc_test_v1.0:1", "--json"])
+        let found = try #require(images.json()?["results"] as? [[String: Any]])
+        #expect(Set(found.compactMap { $0["id"] as? String }) == Set(["chun", "feiliu", "pubu"].map { CLI.samples + "/images/\($0).jpg" }))
+
+        let poem = try CLI.run(["generate", "--index", index, "--image", image, "--json", "--seed", "3"])
+        let generated = try #require(poem.json())
+        #expect((generated["keywords"] as? [String])?.count == 8)
+        #expect(generated["candidates"] as? Int == 16)
+        let lines = try #require((generated["poem"] as? [String: Any])?["lines"] as? [[String: Any]])
+        #expect(lines.count == 4)
+        #expect(lines.allSatisfy { ($0["source"] as? [String: Any])?["id"] is String })
+        #expect(try CLI.run(["generate", "--index", index, "--image", image, "--json", "--seed", "3"]).stdout == poem.stdout)
+
+        let encoded = try CLI.run(["encode", "--model", model, "--image", image, "--json"])
+        #expect((encoded.json()?["embedding"] as? [Double])?.count == 32 && encoded.json()?["dim"] as? Int == 32)
+    }
+}
