@@ -31,9 +31,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "TihuaStoreTests", dependencies: ["TihuaStore"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TihuaSearchTests", dependencies: ["TihuaSearch"]),
-        .testTarget(name: "TihuaModelsTests", dependencies: ["TihuaModels"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TihuaStoreTests", dependencies: ["TihuaStore", "TihuaCompute"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TihuaSearchTests", dependencies: ["TihuaSearch", "TihuaCompute"]),
+        .testTarget(name: "TihuaModelsTests", dependencies: ["TihuaModels", "TihuaCompute"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaPoetryTests", dependencies: ["TihuaPoetry"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaCLITests", dependencies: ["tihua", "TihuaStore"], resources: [.copy("Fixtures")]),
     ]

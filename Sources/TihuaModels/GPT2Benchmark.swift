@@ -1,3 +1,4 @@
+import TihuaCompute
 import Foundation
 
 /// Measures GPT-2 generation at the size of `uer/gpt2-chinese-poem`

@@ -1,3 +1,4 @@
+import TihuaCompute
 /// How `GPT2Model.generate` picks tokens and when it stops.
 public struct GenerationOptions: Sendable, Equatable {
     public enum Strategy: Sendable, Equatable {

@@ -1,3 +1,4 @@
+import TihuaCompute
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,4 +1,5 @@
 import Testing
+import TihuaCompute
 @testable import TihuaModels
 
 /// GPT-2 (gpt2-tiny fixture, laid out as uer/gpt2-chinese-poem) against

@@ -1,27 +1,16 @@
 import Foundation
 import Testing
+import TihuaCompute
 @testable import TihuaModels
 
 /// Random damage to real JPEGs never crashes, hangs or yields a wrongly sized
 /// image: each try decodes to width × height × 3 bytes within the limit, or
 /// throws a ModelError.
 @Suite struct JPEGFuzzTests {
-    /// SplitMix64: a fixed seed gives the same mutations on every run.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     static let seeds = ["pubu.jpg", "progressive.jpg", "gray.jpg", "tiny.jpg", "feiliu.jpg", "wide.jpg", "cmyk.jpg", "ycck.jpg", "arith.jpg"]
 
     /// One random mutation of `jpeg`.
-    static func mutate(_ jpeg: [UInt8], _ rng: inout SeededGenerator) -> [UInt8] {
+    static func mutate(_ jpeg: [UInt8], _ rng: inout SeededRandom) -> [UInt8] {
         var b = jpeg
         switch Int.random(in: 0..<6, using: &rng) {
         case 0:  // flip a few random bytes
@@ -52,7 +41,7 @@ import Testing
     }
 
     @Test func mutatedJPEGsDecodeOrThrowModelError() throws {
-        var rng = SeededGenerator(state: 20_240_611)
+        var rng = SeededRandom(seed: 20_240_611)
         let originals = try Self.seeds.map { try PreprocessFixtures.bytes("images/\($0)") }
         let maxPixels = 4_000_000
         var decoded = 0, refused = 0

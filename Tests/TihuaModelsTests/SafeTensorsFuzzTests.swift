@@ -1,4 +1,5 @@
 import Testing
+import TihuaCompute
 @testable import TihuaModels
 
 /// Random damage to the tiny model file (fixed seed, 300 rounds): loading

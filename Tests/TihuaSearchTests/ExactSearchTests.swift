@@ -1,4 +1,5 @@
 import Testing
+import TihuaCompute
 import TihuaSearch
 import TihuaStore
 

@@ -1,4 +1,5 @@
 import Foundation
+import TihuaCompute
 import Synchronization
 import Testing
 import TihuaSearch

@@ -1,4 +1,5 @@
 import Foundation
+import TihuaCompute
 import Testing
 @testable import TihuaStore
 

@@ -1,4 +1,5 @@
 import Foundation
+import TihuaCompute
 @testable import TihuaStore
 
 /// A fresh temporary folder, removed when the returned object dies.
@@ -12,22 +13,7 @@ final class TemporaryFolder {
     func file(_ name: String) -> String { path + "/" + name }
 }
 
-/// Deterministic pseudo-random numbers (SplitMix64).
-struct SeededRandom: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-    mutating func gaussian() -> Float {
-        let u = Double.random(in: Double.ulpOfOne..<1, using: &self)
-        let v = Double.random(in: 0..<1, using: &self)
-        return Float((-2 * log(u)).squareRoot() * cos(2 * .pi * v))
-    }
+extension SeededRandom {
     mutating func vectors(_ count: Int, _ dimension: Int) -> [Float] {
         (0..<(count * dimension)).map { _ in gaussian() }
     }

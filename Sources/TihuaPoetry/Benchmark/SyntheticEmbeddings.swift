@@ -1,4 +1,4 @@
-import TihuaModels
+import TihuaCompute
 
 /// Unit vectors shaped like real embeddings for benchmarks: a Gaussian
 /// latent of `latent` dimensions with a decaying spectrum, mapped to
@@ -35,16 +35,3 @@ struct SyntheticEmbeddings {
         return out
     }
 }
-
-extension SeededRandom {
-    /// A standard normal draw (Box–Muller).
-    mutating func gaussian() -> Float {
-        let u = Double(next() >> 11 | 1) / Double(1 << 53)
-        let v = Double(next() >> 11) / Double(1 << 53)
-        return Float((-2 * _log(u)).squareRoot() * _cos(2 * Double.pi * v))
-    }
-}
-
-import Foundation
-private func _log(_ x: Double) -> Double { Foundation.log(x) }
-private func _cos(_ x: Double) -> Double { Foundation.cos(x) }

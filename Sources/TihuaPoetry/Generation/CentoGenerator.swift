@@ -1,3 +1,4 @@
+import TihuaCompute
 import TihuaModels
 
 /// 集句: composes quatrains from lines of the corpus, no model needed.

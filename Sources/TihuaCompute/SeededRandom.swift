@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#else
+import Darwin
+#endif
+
 /// xoshiro256** seeded through SplitMix64: pure integer arithmetic, so the
 /// same seed gives the same sequence on every machine and every run.
 public struct SeededRandom: RandomNumberGenerator, Sendable {
@@ -27,6 +33,26 @@ public struct SeededRandom: RandomNumberGenerator, Sendable {
     /// A uniform Double in [0, 1) from the top 53 bits.
     public mutating func nextUnit() -> Double {
         Double(next() >> 11) * 0x1.0p-53
+    }
+
+    /// A standard normal draw (Box–Muller).
+    public mutating func gaussian() -> Float {
+        let u = 1 - nextUnit()  // in (0, 1]: log(u) is finite
+        let v = nextUnit()
+        return Float((-2 * log(u)).squareRoot() * cos(2 * Double.pi * v))
+    }
+
+    /// `count` distinct integers of `0..<n`, in increasing order.
+    public mutating func sample(_ count: Int, of n: Int) -> [Int] {
+        precondition(count <= n)
+        if count == n { return Array(0..<n) }
+        // Partial Fisher–Yates over an identity permutation.
+        var items = Array(0..<n)
+        for i in 0..<count {
+            let j = Int.random(in: i..<n, using: &self)
+            items.swapAt(i, j)
+        }
+        return items[0..<count].sorted()
     }
 
     private func rotl(_ x: UInt64, _ k: UInt64) -> UInt64 { (x << k) | (x >> (64 - k)) }
