@@ -1,46 +1,67 @@
 /// Assignment of vectors to their nearest centroid by inner product (the
 /// coarse quantizer of an IVF index; vectors and centroids are unit length).
 public enum NearestCentroid {
-    /// For each of `count` row-major vectors, the index of the centroid with
-    /// the largest dot product (ties: the lower index). One `sgemm` per
-    /// slice of at most `sliceRows` vectors bounds the score buffer.
-    public static func assign(
-        vectors: UnsafePointer<Float>, count: Int,
-        centroids: UnsafePointer<Float>, centroidCount: Int, dimension: Int,
-        sliceRows: Int = 4096
-    ) -> [UInt32] {
+    /// A run of `rows` row-major vectors whose results go to `firstIndex…`.
+    public struct Segment {
+        public let vectors: UnsafePointer<Float>
+        public let rows: Int
+        public let firstIndex: Int
+
+        public init(vectors: UnsafePointer<Float>, rows: Int, firstIndex: Int) {
+            self.vectors = vectors
+            self.rows = rows
+            self.firstIndex = firstIndex
+        }
+    }
+
+    static let sliceRows = 1024
+
+    /// `assignment[firstIndex + i]` = the centroid with the largest dot
+    /// product (ties: the lower index) for every row of every segment;
+    /// `count` is the result's length. One `sgemm` per slice of at most 1024
+    /// rows bounds the score buffer; the cores take turns over slices, each
+    /// with single-threaded BLAS (no oversubscription, and no core idles
+    /// during the argmax).
+    public static func assign(_ segments: [Segment], count: Int, centroids: UnsafePointer<Float>,
+                              centroidCount: Int, dimension: Int) -> [UInt32] {
         precondition(centroidCount > 0 && dimension > 0)
-        var result = [UInt32](repeating: 0, count: count)
-        let slice = max(1, min(sliceRows, count))
-        var scores = [Float](repeating: 0, count: slice * centroidCount)
-        var start = 0
-        while start < count {
-            let n = min(slice, count - start)
-            scores.withUnsafeMutableBufferPointer { s in
-                BLAS.sgemm(m: n, n: centroidCount, k: dimension,
-                           a: vectors + start * dimension, lda: dimension,
-                           b: centroids, ldb: dimension, bTransposed: true,
-                           c: s.baseAddress!, ldc: centroidCount)
-                for i in 0..<n {
-                    result[start + i] = UInt32(argmax(s.baseAddress! + i * centroidCount, centroidCount))
+        var slices: [Segment] = []
+        for s in segments {
+            for start in stride(from: 0, to: s.rows, by: sliceRows) {
+                slices.append(Segment(vectors: s.vectors + start * dimension, rows: min(sliceRows, s.rows - start),
+                                      firstIndex: s.firstIndex + start))
+            }
+        }
+        var assignment = [UInt32](repeating: 0, count: count)
+        assignment.withUnsafeMutableBufferPointer { out in
+            let out = out.baseAddress!
+            BLAS.withThreads(1) {
+                Parallel.forEachChunk(count: slices.count) { _, range in
+                    var scores = [Float](repeating: 0, count: sliceRows * centroidCount)
+                    scores.withUnsafeMutableBufferPointer { s in
+                        let s = s.baseAddress!
+                        for slice in slices[range] {
+                            BLAS.sgemm(m: slice.rows, n: centroidCount, k: dimension, a: slice.vectors, lda: dimension,
+                                       b: centroids, ldb: dimension, bTransposed: true, c: s, ldc: centroidCount)
+                            for i in 0..<slice.rows {
+                                out[slice.firstIndex + i] = UInt32(argmax(s + i * centroidCount, centroidCount))
+                            }
+                        }
+                    }
                 }
             }
-            start += n
         }
-        return result
+        return assignment
     }
 
-    /// Centroid indices ordered by decreasing dot product with `vector`.
-    public static func ranked(
-        vector: UnsafePointer<Float>, centroids: UnsafePointer<Float>, centroidCount: Int, dimension: Int
-    ) -> [Int] {
-        var scores = [Float](repeating: 0, count: centroidCount)
-        for c in 0..<centroidCount {
-            scores[c] = VectorMath.dot(vector, centroids + c * dimension, dimension)
-        }
-        return (0..<centroidCount).sorted { scores[$0] > scores[$1] || (scores[$0] == scores[$1] && $0 < $1) }
+    /// The nearest centroid of each of `count` contiguous vectors.
+    public static func assign(vectors: UnsafePointer<Float>, count: Int, centroids: UnsafePointer<Float>,
+                              centroidCount: Int, dimension: Int) -> [UInt32] {
+        assign([Segment(vectors: vectors, rows: count, firstIndex: 0)], count: count, centroids: centroids,
+               centroidCount: centroidCount, dimension: dimension)
     }
 
+    /// Index of the largest value (ties: the lower index).
     @inline(__always)
     static func argmax(_ p: UnsafePointer<Float>, _ n: Int) -> Int {
         var best = 0

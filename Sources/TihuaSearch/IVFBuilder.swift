@@ -104,9 +104,9 @@ public enum IVFBuilder {
                 }
                 let blocks = try snapshot.blocks()
                 return trained.centroids.withUnsafeBufferPointer { c in
-                    NearestList.assign(blocks.map { .init(vectors: $0.vectors, rows: $0.rows, firstIndex: $0.firstRow) },
-                                       count: snapshot.vectorCount, centroids: c.baseAddress!, lists: lists,
-                                       dimension: dimension)
+                    NearestCentroid.assign(blocks.map { .init(vectors: $0.vectors, rows: $0.rows, firstIndex: $0.firstRow) },
+                                           count: snapshot.vectorCount, centroids: c.baseAddress!, centroidCount: lists,
+                                           dimension: dimension)
                 }
             }
             var members = [[Int]](repeating: [], count: lists)
@@ -125,9 +125,7 @@ public enum IVFBuilder {
                     end += 1
                 }
                 let range = next..<end
-                try staged.batch { writer in
-                    for list in range { try writer.writeBuiltList(ivf, list: list, rows: members[list]) }
-                }
+                try staged.batch { writer in try writer.writeBuiltLists(ivf, lists: range, members: members[range]) }
                 next = end
                 try progress(.writing(listsDone: next, of: lists))
             }

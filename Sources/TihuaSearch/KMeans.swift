@@ -29,8 +29,8 @@ public enum KMeans {
         var done = 0
         for iteration in 1...max(1, iterations) {
             let next = centroids.withUnsafeBufferPointer {
-                NearestList.assign([.init(vectors: points, rows: count, firstIndex: 0)], count: count,
-                                   centroids: $0.baseAddress!, lists: clusters, dimension: dimension)
+                NearestCentroid.assign(vectors: points, count: count, centroids: $0.baseAddress!,
+                                       centroidCount: clusters, dimension: dimension)
             }
             let changed = zip(next, assignment).reduce(0) { $0 + ($1.0 == $1.1 ? 0 : 1) }
             assignment = next

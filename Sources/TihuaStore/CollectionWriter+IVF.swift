@@ -154,19 +154,22 @@ extension CollectionWriter {
                        trainedOn: 0, generation: generation)
     }
 
-    /// Writes one whole list of a build started with `beginIVF`.
-    public func writeBuiltList(_ ivf: IVFInfo, list: Int, rows: [Int]) throws {
-        guard let dimension = info.dimension, !rows.isEmpty else { return }
-        let snap = snapshot
-        let blocks = try snap.blocks()
-        try appendToList(generation: ivf.generation, list: UInt32(list), chunkRows: ivf.chunkRows,
-                         dimension: dimension, count: rows.count,
-                         row: { UInt32(rows[$0]) },
-                         vector: { i in
-                             let r = rows[i]
-                             let b = blocks[r / snap.info.blockRows]
-                             return b.vectors + (r - b.firstRow) * dimension
-                         })
+    /// Writes whole lists of a build started with `beginIVF`: `members[i]`
+    /// holds the rows of list `lists.lowerBound + i`.
+    public func writeBuiltLists(_ ivf: IVFInfo, lists: Range<Int>, members: ArraySlice<[Int]>) throws {
+        guard let dimension = info.dimension else { return }
+        let blockRows = info.blockRows
+        let blocks = try snapshot.blocks()  // once per batch, not per list
+        for (list, rows) in zip(lists, members) where !rows.isEmpty {
+            try appendToList(generation: ivf.generation, list: UInt32(list), chunkRows: ivf.chunkRows,
+                             dimension: dimension, count: rows.count,
+                             row: { UInt32(rows[$0]) },
+                             vector: { i in
+                                 let r = rows[i]
+                                 let b = blocks[r / blockRows]
+                                 return b.vectors + (r - b.firstRow) * dimension
+                             })
+        }
     }
 
     /// Switches readers to a built IVF index; records each row's list and
