@@ -60,7 +60,8 @@ public enum RecordID {
     public static func problem(with id: String) -> String? {
         if id.isEmpty { return "empty id" }
         if id.utf8.count > maxBytes { return "id longer than \(maxBytes) bytes" }
-        if id.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) {
+        // The control characters (category Cc) are exactly U+0000–001F and U+007F–009F.
+        if id.unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) {
             return "id contains a control character"
         }
         return nil

@@ -38,6 +38,8 @@ public struct PoemImport {
         var documents: [[UInt8]] = []
         var skipped: [String] = []
         var bytes = 0
+        /// The rhymes of `poems`, counted while parsing (off the writing thread).
+        var rhymes = RhymeTable()
     }
 
     /// Reads `files` on all cores; without `skipInvalid` the first invalid
@@ -63,6 +65,7 @@ public struct PoemImport {
                 }
             }
         }
+        group.rhymes.add(group.poems)
         group.documents = [[UInt8]](repeating: [], count: group.poems.count)
         let poems = group.poems
         group.documents.withUnsafeMutableBufferPointer { out in
@@ -92,26 +95,27 @@ public struct PoemImport {
             var next = groups.first.map { group in Background { try self.parse(group) } }
             defer { next?.wait() }  // never leave a parse running behind an error
             for g in groups.indices {
-                let group = try next!.result()
+                var group = try next!.result()
                 next = g + 1 < groups.count ? Background { [groups] in try self.parse(groups[g + 1]) } : nil
                 summary.skipped += group.skipped.count
                 summary.skippedRecords += group.skipped
                 var start = 0
                 while start < group.poems.count {
                     let range = start..<min(group.poems.count, start + batchSize)
-                    let added = try staged.batch { writer -> [Int] in
+                    let duplicates = try staged.batch { writer -> [Int] in
                         try range.filter { i in
-                            try group.documents[i].withUnsafeBytes {
+                            try !group.documents[i].withUnsafeBytes {
                                 try writer.addRecord(id: group.poems[i].id, document: $0)
                             }
                         }
                     }
-                    rhymes.add(added.lazy.map { group.poems[$0] })
-                    summary.imported += added.count
-                    summary.duplicates += range.count - added.count
+                    for i in duplicates { group.rhymes.remove(lines: group.poems[i].lines) }
+                    summary.imported += range.count - duplicates.count
+                    summary.duplicates += duplicates.count
                     start = range.upperBound
                     progress(doneBytes + group.bytes * start / max(1, group.poems.count), totalBytes)
                 }
+                rhymes.merge(group.rhymes)
                 doneBytes += group.bytes
             }
             staged.attachments[RhymeTable.attachmentName] = rhymes.encoded()

@@ -13,11 +13,16 @@ public struct RhymeTable: Sendable, Equatable {
     public private(set) var pairs: [Pair: Int] = [:]
     public var minimumSupport = 2
 
+    /// Final characters are single scalars (CJK); comparing and hashing
+    /// scalars, not grapheme clusters, keeps counting 311k poems cheap.
     public struct Pair: Hashable, Sendable {
-        public let a: Character
-        public let b: Character
+        public let a: Unicode.Scalar
+        public let b: Unicode.Scalar
+        public init(_ x: Unicode.Scalar, _ y: Unicode.Scalar) {
+            (a, b) = x.value <= y.value ? (x, y) : (y, x)
+        }
         public init(_ x: Character, _ y: Character) {
-            (a, b) = String(x) <= String(y) ? (x, y) : (y, x)
+            self.init(x.unicodeScalars.first!, y.unicodeScalars.first!)
         }
     }
 
@@ -29,13 +34,24 @@ public struct RhymeTable: Sendable, Equatable {
         for poem in poems { add(lines: poem.lines) }
     }
 
-    public mutating func add(lines: [String]) {
-        guard lines.count >= 4, let length = lines.first?.count, length == 5 || length == 7,
-              lines.allSatisfy({ $0.count == length }) else { return }
-        let finals = Set(stride(from: 1, to: lines.count, by: 2).compactMap { lines[$0].last })
-        let sorted = finals.sorted { String($0) < String($1) }
-        for i in sorted.indices {
-            for j in sorted.indices where j > i { pairs[Pair(sorted[i], sorted[j]), default: 0] += 1 }
+    public mutating func add(lines: [String]) { count(lines, by: 1) }
+
+    /// Takes back what `add(lines:)` counted (a poem that was not imported after all).
+    public mutating func remove(lines: [String]) { count(lines, by: -1) }
+
+    private mutating func count(_ lines: [String], by delta: Int) {
+        guard lines.count >= 4, let length = lines.first?.unicodeScalars.count, length == 5 || length == 7,
+              lines.allSatisfy({ $0.unicodeScalars.count == length }) else { return }
+        var finals: [Unicode.Scalar] = []
+        for i in stride(from: 1, to: lines.count, by: 2) {
+            if let last = lines[i].unicodeScalars.last, !finals.contains(last) { finals.append(last) }
+        }
+        for i in finals.indices {
+            for j in finals.indices where j > i {
+                let pair = Pair(finals[i], finals[j])
+                let n = pairs[pair, default: 0] + delta
+                pairs[pair] = n > 0 ? n : nil
+            }
         }
     }
 
@@ -61,7 +77,7 @@ public struct RhymeTable: Sendable, Equatable {
 
     public func encoded() -> [UInt8] {
         var text = ""
-        for (pair, count) in pairs.sorted(by: { ($0.key.a, $0.key.b) < ($1.key.a, $1.key.b) }) {
+        for (pair, count) in pairs.sorted(by: { ($0.key.a.value, $0.key.b.value) < ($1.key.a.value, $1.key.b.value) }) {
             text += "\(pair.a) \(pair.b) \(count)\n"
         }
         return Array(text.utf8)
@@ -72,8 +88,9 @@ public struct RhymeTable: Sendable, Equatable {
     public init(encoded bytes: UnsafeRawBufferPointer) {
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n") {
             let parts = line.split(separator: " ")
-            guard parts.count == 3, parts[0].count == 1, parts[1].count == 1, let n = Int(parts[2]) else { continue }
-            pairs[Pair(parts[0].first!, parts[1].first!), default: 0] += n
+            guard parts.count == 3, parts[0].unicodeScalars.count == 1, parts[1].unicodeScalars.count == 1,
+                  let n = Int(parts[2]) else { continue }
+            pairs[Pair(parts[0].unicodeScalars.first!, parts[1].unicodeScalars.first!), default: 0] += n
         }
     }
 }
