@@ -56,11 +56,8 @@ public struct EmbedJob {
         progress(name, 0, pending.count)
         while done < pending.count {
             let batch = pending[done..<min(pending.count, done + batchSize)]
-            var vectors = try model.encodeTexts(batch.map(\.text)).values
-            try vectors.withUnsafeMutableBufferPointer { v in
-                try VectorCheck.normalizeRows(v.baseAddress!, count: batch.count, dimension: model.dimension) {
-                    "the embedding of \(name) '\(batch[batch.startIndex + $0].id)'"
-                }
+            let vectors = try model.encodeTexts(batch.map(\.text)).checkedUnitRows {
+                "the embedding of \(name) '\(batch[batch.startIndex + $0].id)'"
             }
             try index.update(collection) { writer in
                 try ModelBinding.check(writer.info, identity: model.identity)

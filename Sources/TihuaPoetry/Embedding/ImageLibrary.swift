@@ -82,7 +82,8 @@ public struct ImageLibrary {
                 }
             }
             if !ids.isEmpty {
-                let vectors = try model.encodeImages(pixelValues: pixels, count: ids.count).values
+                let vectors = try model.encodeImages(pixelValues: pixels, count: ids.count)
+                    .checkedUnitRows { "the embedding of image \(ids[$0])" }
                 try index.update(collection) { writer in
                     try ModelBinding.check(writer.info, identity: model.identity)
                     try vectors.withUnsafeBufferPointer {
