@@ -188,13 +188,6 @@ extension CollectionWriter {
         if let previous { try deleteIVFGeneration(previous) }
     }
 
-    /// Removes the IVF index (centroids, lists, row assignments).
-    public func dropIVF() throws {
-        guard let ivf = info.ivf else { return }
-        try deleteIVFGeneration(ivf.generation)
-        info.ivf = nil
-    }
-
     func deleteIVFGeneration(_ generation: UInt32) throws {
         _ = try txn.delete(collection.centroids, UInt64(generation), "IVF centroids of \(name)")
         var keys: [[UInt8]] = []

@@ -4,8 +4,7 @@ extension TihuaIndex {
     /// nothing outside the writer.
     public func update<R>(_ collection: Collection, _ body: (CollectionWriter) throws -> R) throws -> R {
         try writerLock.withLock {
-            try environment.write { txn in
-                txn.index = self
+            try transaction { txn in
                 let writer = try openWriter(txn, collection)
                 let result = try body(writer)
                 try txn.setInfo(writer.info)
@@ -20,8 +19,7 @@ extension TihuaIndex {
     /// wrote is discarded by the next writer). Other writers wait meanwhile.
     public func stagedWrite<R>(_ collection: Collection, _ body: (StagedWrite) throws -> R) throws -> R {
         try writerLock.withLock {
-            let start: CollectionInfo = try environment.write { txn in
-                txn.index = self
+            let start: CollectionInfo = try transaction { txn in
                 let writer = try openWriter(txn, collection)
                 try txn.setStagingMark(collection.name, true)
                 return writer.info
@@ -29,8 +27,7 @@ extension TihuaIndex {
             let staged = StagedWrite(index: self, collection: collection, info: start)
             do {
                 let result = try body(staged)
-                try environment.write { txn in
-                    txn.index = self
+                try transaction { txn in
                     let writer = CollectionWriter(txn: txn, collection: collection, info: staged.info)
                     for (name, bytes) in staged.attachments { try writer.setAttachment(name, bytes) }
                     try txn.setInfo(staged.info)
@@ -39,10 +36,7 @@ extension TihuaIndex {
                 return result
             } catch {
                 // Give the space back now rather than at the next write.
-                _ = try? environment.write { txn in
-                    txn.index = self
-                    _ = try openWriter(txn, collection)
-                }
+                _ = try? transaction { txn in _ = try openWriter(txn, collection) }
                 throw error
             }
         }
@@ -81,8 +75,7 @@ public final class StagedWrite {
     /// its input by position, not by consuming an iterator.
     public func batch<R>(_ body: (CollectionWriter) throws -> R) throws -> R {
         let start = info
-        let (result, end): (R, CollectionInfo) = try index.environment.write { txn in
-            txn.index = index
+        let (result, end): (R, CollectionInfo) = try index.transaction { txn in
             let writer = CollectionWriter(txn: txn, collection: collection, info: start)
             let result = try body(writer)
             return (result, writer.info)

@@ -60,7 +60,7 @@ public final class TihuaIndex: Sendable {
         switch stored {
         case nil:
             try writerLock.withLock {
-                try environment.write { txn in
+                try transaction { txn in
                     // Written once, by whichever process opens a new index first.
                     if try txn.get(meta, Schema.versionKey, "schema version") == nil {
                         try Array(String(Schema.version).utf8).withUnsafeBytes {
@@ -93,11 +93,14 @@ public final class TihuaIndex: Sendable {
     /// rolled back when it throws. The closure may be rerun after the memory
     /// map grows, so it must change nothing but the transaction.
     public func write<R>(_ body: (WriteTransaction) throws -> R) throws -> R {
-        try writerLock.withLock {
-            try environment.write { txn in
-                txn.index = self
-                return try body(txn)
-            }
+        try writerLock.withLock { try transaction(body) }
+    }
+
+    /// A write transaction bound to this index; the caller holds the writer lock.
+    func transaction<R>(_ body: (WriteTransaction) throws -> R) throws -> R {
+        try environment.write { txn in
+            txn.index = self
+            return try body(txn)
         }
     }
 

@@ -141,7 +141,7 @@ final class Environment: @unchecked Sendable {
         if threadsInTransactions.withLock({ $0[pthread_self()] != nil }) {
             throw StoreError(.invalidInput, "database \(name) of \(path) was first used inside a transaction; resolve collections (TihuaIndex.collection) before read/write")
         }
-        let dbi: MDB_dbi? = try mapLock.withShared {
+        let dbi: MDB_dbi? = try retryingMapChanges { try mapLock.withShared {
             let txn = try begin(readOnly: !create)
             var dbi = MDB_dbi()
             let rc = mdb_dbi_open(txn, name, create ? UInt32(MDB_CREATE) : 0, &dbi)
@@ -155,21 +155,9 @@ final class Environment: @unchecked Sendable {
             }
             try check(mdb_txn_commit(txn), "open database \(name) in \(path)")
             return dbi
-        }
+        } }
         if let dbi { handles.withLock { $0[name] = dbi } }
         return dbi
-    }
-
-    /// Names of all named databases (the keys of LMDB's main database).
-    func databaseNames() throws -> [String] {
-        try read { txn in
-            var names: [String] = []
-            try txn.forEach(in: 0) { key, _ in
-                names.append(String(decoding: key, as: UTF8.self))
-                return true
-            }
-            return names
-        }
     }
 
     // MARK: Helpers

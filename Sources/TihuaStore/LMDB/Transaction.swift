@@ -76,20 +76,6 @@ public class ReadTransaction {
         try withKey(from) { try forEach(in: dbi, from: $0, body) }
     }
 
-    /// The last entry's key and value, or nil when the database is empty.
-    func last(in dbi: MDB_dbi) throws -> (key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer)? {
-        ensureValid()
-        var cursor: OpaquePointer?
-        try check(mdb_cursor_open(txn, dbi, &cursor), "open a cursor")
-        defer { mdb_cursor_close(cursor) }
-        var k = MDB_val(), v = MDB_val()
-        let rc = mdb_cursor_get(cursor, &k, &v, MDB_LAST)
-        if rc == MDB_NOTFOUND { return nil }
-        try check(rc, "read the last entry")
-        return (UnsafeRawBufferPointer(start: k.mv_data, count: k.mv_size),
-                UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
-    }
-
     /// Number of entries in a database.
     func entryCount(_ dbi: MDB_dbi) throws -> Int {
         ensureValid()
@@ -160,12 +146,6 @@ public final class WriteTransaction: ReadTransaction {
     func delete(_ dbi: MDB_dbi, _ key: String, _ what: @autoclosure () -> String) throws -> Bool {
         var key = key
         return try key.withUTF8 { try delete(dbi, UnsafeRawBufferPointer($0), what()) }
-    }
-
-    /// Removes every entry of a database (the database itself stays).
-    func empty(_ dbi: MDB_dbi, _ what: @autoclosure () -> String) throws {
-        ensureValid()
-        try check(mdb_drop(txn, dbi, 0), "empty \(what())")
     }
 }
 
