@@ -14,13 +14,4 @@ public enum ModelFLOPs {
         let perLayer = 2 * (4 * T * C * C + 2 * T * C * I + 2 * T * T * C)
         return patchEmbedding + Double(v.layers) * perLayer + 2 * C * Double(config.projectionDim)
     }
-
-    /// One text of `tokens` tokens through the text tower (the same terms;
-    /// the embedding lookup is no product).
-    public static func textPerSequence(_ config: CLIPConfig, tokens: Int) -> Double {
-        let t = config.text
-        let T = Double(tokens), C = Double(t.hiddenSize), I = Double(t.intermediateSize)
-        let perLayer = 2 * (4 * T * C * C + 2 * T * C * I + 2 * T * T * C)
-        return Double(t.layers) * perLayer + 2 * C * Double(config.projectionDim)
-    }
 }

@@ -59,10 +59,14 @@ public struct ImageLibrary {
         }
         var summary = Summary()
         var seen = Set<String>()
-        let existing = try index.collection(BuiltinCollection.images)
-        let fresh = try files.filter { file in
-            let known = try existing.map { c in try index.read { try $0.snapshot(c).record(file) != nil } } ?? false
-            if known || !seen.insert(file).inserted { summary.duplicates += 1; return false }
+        let known: Set<String> = try index.collection(BuiltinCollection.images).map { c in
+            try index.read { txn in
+                let snapshot = try txn.snapshot(c)
+                return Set(try files.filter { try snapshot.record($0) != nil })
+            }
+        } ?? []
+        let fresh = files.filter { file in
+            if known.contains(file) || !seen.insert(file).inserted { summary.duplicates += 1; return false }
             return true
         }
         var done = 0
