@@ -9,14 +9,10 @@ extension ImagePreprocessor {
         guard FileManager.default.fileExists(atPath: path) else {
             throw ModelError(.io, "\(path): no such file")
         }
-        guard let data = FileManager.default.contents(atPath: path) else {
-            throw ModelError(.io, "\(path): cannot read")
-        }
-        let json: [String: ConfigValue]
-        do {
-            json = try JSONDecoder().decode([String: ConfigValue].self, from: data)
-        } catch {
-            throw ModelError(.format, "\(path): not a JSON object (\(ConfigValue.describe(error)))")
+        // The module's one JSON parser, as for config.json and safetensors headers.
+        let value = try JSONParser.parse(try readWholeFile(path), source: path)
+        guard let json = value.objectValue else {
+            throw ModelError(.format, "\(path): not a JSON object (found \(value.brief))")
         }
         self = try PreprocessorConfigReader(path: path, json: json).preprocessor()
     }
@@ -25,7 +21,7 @@ extension ImagePreprocessor {
 /// Validation of one preprocessor_config.json.
 private struct PreprocessorConfigReader {
     let path: String
-    let json: [String: ConfigValue]
+    let json: [String: JSONValue]
 
     func preprocessor() throws -> ImagePreprocessor {
         if try bool("do_resize", default: true) == false {
@@ -33,8 +29,8 @@ private struct PreprocessorConfigReader {
         }
         let (height, width) = try size()
         if let resample = json["resample"] {
-            guard case .number(3) = resample else {
-                throw unsupported("resample is \(resample); only 3 (bicubic, as PIL) is implemented")
+            guard resample.intValue == 3 else {
+                throw unsupported("resample is \(resample.rendered); only 3 (bicubic, as PIL) is implemented")
             }
         }
         // ChineseCLIPImageProcessor crops by default. A crop to the size the
@@ -64,7 +60,7 @@ private struct PreprocessorConfigReader {
             throw unsupported("size is missing (ChineseCLIPImageProcessor would then use a shortest-edge resize, which is not implemented)")
         }
         guard case .object(let dict) = value, dict["height"] != nil, dict["width"] != nil else {
-            throw unsupported("size \(value) is not {\"height\": H, \"width\": W}; shortest-edge resizing is not implemented")
+            throw unsupported("size \(value.rendered) is not {\"height\": H, \"width\": W}; shortest-edge resizing is not implemented")
         }
         return (try positiveInt(dict["height"], key: "size.height"), try positiveInt(dict["width"], key: "size.width"))
     }
@@ -80,34 +76,34 @@ private struct PreprocessorConfigReader {
         return (side, side)
     }
 
-    private func positiveInt(_ value: ConfigValue?, key: String) throws -> Int {
-        guard case .number(let x)? = value, x >= 1, x <= 16384, x == x.rounded() else {
-            throw invalid("\(key) must be a positive integer (at most 16384), got \(value.map { "\($0)" } ?? "nothing")")
+    private func positiveInt(_ value: JSONValue?, key: String) throws -> Int {
+        guard let x = value?.intValue, x >= 1, x <= 16384 else {
+            throw invalid("\(key) must be a positive integer (at most 16384), got \(value?.rendered ?? "nothing")")
         }
-        return Int(x)
+        return x
     }
 
     private func bool(_ key: String, default fallback: Bool) throws -> Bool {
         guard let value = json[key] else { return fallback }
-        guard case .bool(let b) = value else { throw invalid("\(key) must be true or false, got \(value)") }
+        guard let b = value.boolValue else { throw invalid("\(key) must be true or false, got \(value.rendered)") }
         return b
     }
 
     private func number(_ key: String, default fallback: Double) throws -> Double {
         guard let value = json[key] else { return fallback }
-        guard case .number(let x) = value else { throw invalid("\(key) must be a number, got \(value)") }
+        guard let x = value.doubleValue else { throw invalid("\(key) must be a number, got \(value.rendered)") }
         return x
     }
 
     private func triple(_ key: String, default fallback: [Float], allowZero: Bool) throws -> [Float] {
         guard let value = json[key] else { return fallback }
         let what = allowZero ? "3 numbers ≥ 0" : "3 positive numbers"
-        guard case .array(let items) = value, items.count == 3 else {
-            throw invalid("\(key) must be \(what), got \(value)")
+        guard let items = value.arrayValue, items.count == 3 else {
+            throw invalid("\(key) must be \(what), got \(value.rendered)")
         }
         return try items.map { item in
-            guard case .number(let x) = item, x.isFinite, allowZero ? x >= 0 : x > 0 else {
-                throw invalid("\(key) must be \(what), got \(value)")
+            guard let x = item.doubleValue, x.isFinite, allowZero ? x >= 0 : x > 0 else {
+                throw invalid("\(key) must be \(what), got \(value.rendered)")
             }
             return Float(x)
         }
@@ -115,38 +111,4 @@ private struct PreprocessorConfigReader {
 
     private func unsupported(_ text: String) -> ModelError { ModelError(.unsupported, "\(path): \(text)") }
     private func invalid(_ text: String) -> ModelError { ModelError(.format, "\(path): \(text)") }
-}
-
-/// A JSON value with strict types (a number is never read as a boolean).
-private enum ConfigValue: Decodable, CustomStringConvertible {
-    case null, bool(Bool), number(Double), string(String), array([ConfigValue]), object([String: ConfigValue])
-
-    init(from decoder: Decoder) throws {
-        let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null }
-        else if let b = try? c.decode(Bool.self) { self = .bool(b) }
-        else if let x = try? c.decode(Double.self) { self = .number(x) }
-        else if let s = try? c.decode(String.self) { self = .string(s) }
-        else if let a = try? c.decode([ConfigValue].self) { self = .array(a) }
-        else { self = .object(try c.decode([String: ConfigValue].self)) }
-    }
-
-    var description: String {
-        switch self {
-        case .null: return "null"
-        case .bool(let b): return b ? "true" : "false"
-        case .number(let x): return x == x.rounded() && abs(x) < 1e15 ? String(Int(x)) : String(x)
-        case .string(let s): return "\"\(s)\""
-        case .array(let a): return "[" + a.map(\.description).joined(separator: ", ") + "]"
-        case .object(let o):
-            return "{" + o.keys.sorted().map { "\"\($0)\": \(o[$0]!)" }.joined(separator: ", ") + "}"
-        }
-    }
-
-    static func describe(_ error: Error) -> String {
-        if case DecodingError.dataCorrupted(let context) = error {
-            return context.underlyingError.map { "\($0.localizedDescription)" } ?? context.debugDescription
-        }
-        return "\(error)"
-    }
 }

@@ -56,4 +56,16 @@ public enum JSONValue: Equatable, Sendable {
         case .object: return "an object"
         }
     }
+
+    /// The value written out compactly, keys sorted (`{"shortest_edge": 224}`).
+    var rendered: String {
+        switch self {
+        case .null: return "null"
+        case .bool(let b): return String(b)
+        case .number(let t): return t
+        case .string(let s): return "\"\(s)\""
+        case .array(let a): return "[" + a.map(\.rendered).joined(separator: ", ") + "]"
+        case .object(let o): return "{" + o.keys.sorted().map { "\"\($0)\": \(o[$0]!.rendered)" }.joined(separator: ", ") + "}"
+        }
+    }
 }

@@ -17,11 +17,11 @@ import Testing
       "do_center_crop": false,
       "do_normalize": true,
       "do_resize": true,
-      "feature_extractor_type": "ChineseCLIPFeatureExtractor",
       "image_mean": [0.48145466, 0.4578275, 0.40821073],
       "image_std": [0.26862954, 0.26130258, 0.27577711],
       "resample": 3,
-      "size": {"height": 224, "width": 224}
+      "size": {"height": 224, "width": 224},
+      "feature_extractor_type": "ChineseCLIPFeatureExtractor"
     }
     """
 
@@ -63,7 +63,8 @@ import Testing
         ("\"rescale_factor\": -1", "rescale_factor must be a positive number"),
     ])
     func badSettingsAreRefused(_ change: String, _ expected: String) throws {
-        // Later keys override earlier ones in JSONDecoder's dictionary.
+        // The changed key's line is dropped (duplicate keys are refused); the
+        // last line is never one of them, so no trailing comma is left.
         var base = Self.modelConfig
         for key in ["do_center_crop", "resample", "size", "image_mean", "image_std", "do_resize", "do_normalize"]
         where change.hasPrefix("\"\(key)\"") {
