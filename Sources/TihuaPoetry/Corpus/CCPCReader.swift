@@ -28,22 +28,42 @@ enum CCPCReader {
 
     private static func record(_ line: UnsafeRawBufferPointer, decoder: JSONDecoder, id: String,
                                location: String) -> CorpusRecord {
-        guard let value = try? decoder.decode(LooseJSON.self, from: Data(line)) else {
+        guard let record = try? decoder.decode(Record.self, from: Data(line)) else {
             return .invalid(location: location, reason: "not valid JSON")
         }
-        guard let object = value.object else {
+        guard record.isObject else {
             return .invalid(location: location, reason: "not a JSON object")
         }
-        guard let content = object["content"]?.string else {
+        guard let content = record.content else {
             return .invalid(location: location, reason: "no \"content\" string")
         }
         let lines = content.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !lines.isEmpty else {
             return .invalid(location: location, reason: "\"content\" has no lines")
         }
-        let keywords = (object["keywords"]?.string ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
-        return .poem(Poem(id: id, title: object["title"]?.string, author: object["author"]?.string,
-                          dynasty: Dynasty.normalize(object["dynasty"]?.string),
+        let keywords = (record.keywords ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
+        return .poem(Poem(id: id, title: record.title, author: record.author,
+                          dynasty: Dynasty.normalize(record.dynasty),
                           lines: lines, keywords: keywords))
+    }
+
+    /// One line, decoded leniently: a field of another type than string
+    /// reads as absent, and a line that is valid JSON but no object is told
+    /// apart from one that is not JSON at all.
+    struct Record: Decodable {
+        var isObject = true
+        var content: String?, title: String?, author: String?, dynasty: String?, keywords: String?
+
+        enum Key: String, CodingKey { case content, title, author, dynasty, keywords }
+
+        init(from decoder: Decoder) throws {
+            guard let c = try? decoder.container(keyedBy: Key.self) else {
+                isObject = false
+                return
+            }
+            func field(_ key: Key) -> String? { (try? c.decodeIfPresent(String.self, forKey: key)) ?? nil }
+            (content, title, author, dynasty, keywords) =
+                (field(.content), field(.title), field(.author), field(.dynasty), field(.keywords))
+        }
     }
 }
