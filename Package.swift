@@ -26,15 +26,20 @@ let package = Package(
         .target(name: "TihuaSearch", dependencies: ["TihuaStore", "TihuaCompute"]),
         .target(name: "TihuaModels", dependencies: ["TihuaCompute", "CTihuaJPEG"]),
         .target(name: "TihuaPoetry", dependencies: ["TihuaStore", "TihuaSearch", "TihuaModels"]),
+        // Benchmarks and their random weights and synthetic data: used by
+        // `tihua bench` and the tests, never by the product's own paths.
+        .target(name: "TihuaBench", dependencies: ["TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaCompute"]),
         .executableTarget(name: "tihua", dependencies: [
-            "TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaModels",
+            "TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        .testTarget(name: "TihuaStoreTests", dependencies: ["TihuaStore", "TihuaCompute"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TihuaSearchTests", dependencies: ["TihuaSearch", "TihuaCompute"]),
-        .testTarget(name: "TihuaModelsTests", dependencies: ["TihuaModels", "TihuaCompute"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TihuaPoetryTests", dependencies: ["TihuaPoetry"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TihuaCLITests", dependencies: ["tihua", "TihuaStore"], resources: [.copy("Fixtures")]),
+        // Helpers shared by the test targets (temporary folders).
+        .target(name: "TihuaTestSupport", path: "Tests/TihuaTestSupport"),
+        .testTarget(name: "TihuaStoreTests", dependencies: ["TihuaStore", "TihuaCompute", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TihuaSearchTests", dependencies: ["TihuaSearch", "TihuaCompute", "TihuaTestSupport"]),
+        .testTarget(name: "TihuaModelsTests", dependencies: ["TihuaModels", "TihuaCompute", "TihuaBench", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TihuaPoetryTests", dependencies: ["TihuaPoetry", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TihuaCLITests", dependencies: ["tihua", "TihuaStore", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
     ]
 )

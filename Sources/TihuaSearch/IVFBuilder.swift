@@ -158,10 +158,3 @@ public enum IVFBuilder {
         return out
     }
 }
-
-extension Duration {
-    var seconds: Double {
-        let (s, atto) = components
-        return Double(s) + Double(atto) * 1e-18
-    }
-}

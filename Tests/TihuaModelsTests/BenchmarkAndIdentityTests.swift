@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 @testable import TihuaModels
+import TihuaBench
 
 @Suite struct BenchmarkAndIdentityTests {
     /// The benchmark's whole path at a tiny size: random weights, sgemm,

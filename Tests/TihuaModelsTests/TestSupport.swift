@@ -1,24 +1,8 @@
 import Foundation
+@_exported import TihuaTestSupport
 @testable import TihuaModels
 
-/// A temporary folder, removed when the value is released.
-final class TemporaryFolder {
-    let path: String
-
-    init() {
-        path = FileManager.default.temporaryDirectory.appendingPathComponent("tihua-models-\(UUID().uuidString)").path
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-
-    @discardableResult
-    func write(_ name: String, _ bytes: [UInt8]) -> String {
-        let file = path + "/" + name
-        try! Data(bytes).write(to: URL(fileURLWithPath: file))
-        return file
-    }
-
+extension TemporaryFolder {
     /// A copy of the clip-tiny folder whose model.safetensors is `weights`.
     static func clipFolder(weights: [UInt8]) -> TemporaryFolder {
         let folder = TemporaryFolder()

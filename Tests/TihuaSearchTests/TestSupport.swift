@@ -1,17 +1,9 @@
 import Foundation
+@_exported import TihuaTestSupport
 import TihuaCompute
 import TihuaSearch
 import TihuaStore
 
-/// A fresh temporary folder, removed when the object dies.
-final class TemporaryFolder {
-    let path: String
-    init() {
-        path = NSTemporaryDirectory() + "tihua-search-test-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-}
 
 typealias TestRandom = SeededRandom
 

@@ -1,17 +1,8 @@
 import Foundation
+@_exported import TihuaTestSupport
 import TihuaCompute
 @testable import TihuaStore
 
-/// A fresh temporary folder, removed when the returned object dies.
-final class TemporaryFolder {
-    let path: String
-    init() {
-        path = NSTemporaryDirectory() + "tihua-test-" + UUID().uuidString
-        try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-    }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-    func file(_ name: String) -> String { path + "/" + name }
-}
 
 extension SeededRandom {
     mutating func vectors(_ count: Int, _ dimension: Int) -> [Float] {

@@ -1,3 +1,4 @@
+import TihuaBench
 import ArgumentParser
 import Foundation
 import TihuaModels

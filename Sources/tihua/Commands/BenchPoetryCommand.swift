@@ -1,3 +1,4 @@
+import TihuaBench
 import ArgumentParser
 import Foundation
 import TihuaModels
@@ -42,28 +43,5 @@ struct BenchPoetryCommand: ParsableCommand {
                      ["… IVF recall@10 vs exact", String(format: "%.3f", report.ivfRecallAt10 ?? 0)]]
         }
         for row in TextTable.align(rows) { printLine(row) }
-    }
-}
-
-struct BenchGPT2Command: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "gpt2",
-        abstract: "GPT-2 generation speed at the size of uer/gpt2-chinese-poem (random weights).")
-
-    @Option(help: "New tokens to time.") var tokens = 64
-    @OptionGroup var output: OutputOptions
-
-    func run() throws {
-        let report = try GPT2Benchmark.run(newTokens: max(1, tokens))
-        if output.json { return try printJSONLine(report) }
-        printLine("GPT-2 \(report.layers) layers × \(report.hiddenSize), vocabulary 21128")
-        printLine(String(format: "prompt of %d tokens: %.1f ms", report.promptTokens, report.promptMilliseconds))
-        printLine(String(format: "decoding: %.1f tokens/s (%d tokens, KV cache)", report.tokensPerSecond, report.newTokens))
-        let tokens = Double(report.candidateTokens)
-        printLine(String(format: "16 sampled candidates of ≤ 48 tokens, one after another: %.1f s (%.1f tokens/s)",
-                         report.sixteenCandidatesSeconds, tokens / report.sixteenCandidatesSeconds))
-        printLine(String(format: "… decoded together in one batch: %.1f s (%.1f tokens/s), %d of 16 identical to the sequential ones",
-                         report.sixteenCandidatesBatchedSeconds, tokens / report.sixteenCandidatesBatchedSeconds,
-                         report.batchedCandidatesIdentical))
     }
 }

@@ -1,3 +1,6 @@
+import TihuaStore
+import TihuaSearch
+import TihuaModels
 import TihuaCompute
 
 /// Unit vectors shaped like real embeddings for benchmarks: a Gaussian

@@ -1,11 +1,14 @@
+import TihuaStore
+import TihuaSearch
+import TihuaModels
 import TihuaCompute
 
 /// A Chinese-CLIP model's tensors, under their real names and shapes, filled
 /// with seeded random values (for the benchmark: real sizes, no download).
 /// Matrices get N(0, 0.02²)-like uniform values as at initialisation,
 /// LayerNorm weights 1 ± 0.05, biases ± 0.01, so activations stay in range.
-enum RandomCLIPWeights {
-    static func make(_ config: CLIPConfig, seed: UInt64, includeUnused: Bool = false) -> InMemoryTensors {
+package enum RandomCLIPWeights {
+    package static func make(_ config: CLIPConfig, seed: UInt64, includeUnused: Bool = false) -> InMemoryTensors {
         let tensors = InMemoryTensors(name: "random Chinese-CLIP weights (seed \(seed))")
         for (i, spec) in tensorSpecs(config, includeUnused: includeUnused).enumerated() {
             var random = SeededRandom(seed: seed &+ UInt64(i) &* 0x9E37_79B9)
@@ -21,12 +24,12 @@ enum RandomCLIPWeights {
         return tensors
     }
 
-    enum Kind { case matrix, normWeight, bias }
+    package enum Kind { case matrix, normWeight, bias }
 
     /// Every tensor of the model, in the order a file is written.
     /// `includeUnused` adds what the real file holds but the towers do not
     /// read (BERT's pooler, `logit_scale`), to reach the real file size.
-    static func tensorSpecs(_ config: CLIPConfig, includeUnused: Bool) -> [(name: String, shape: [Int], kind: Kind)] {
+    package static func tensorSpecs(_ config: CLIPConfig, includeUnused: Bool) -> [(name: String, shape: [Int], kind: Kind)] {
         let t = config.text, v = config.vision, P = config.projectionDim
         var specs: [(String, [Int], Kind)] = []
         func linear(_ prefix: String, out: Int, in input: Int) {
@@ -89,7 +92,7 @@ enum RandomCLIPWeights {
 
     /// A vocabulary of the real size: the five special tokens at their real
     /// ids, then CJK characters, so that Chinese text tokenizes one id per character.
-    static func vocabulary(size: Int) -> [String] {
+    package static func vocabulary(size: Int) -> [String] {
         var tokens = ["[PAD]"] + (1..<100).map { "[unused\($0)]" } + ["[UNK]", "[CLS]", "[SEP]", "[MASK]"]
         var scalar: UInt32 = 0x4E00
         while tokens.count < size {

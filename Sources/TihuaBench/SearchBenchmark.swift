@@ -1,3 +1,6 @@
+import TihuaStore
+import TihuaSearch
+import TihuaModels
 import Foundation
 
 /// Throughput and latency of searches, measured warm and in-process.

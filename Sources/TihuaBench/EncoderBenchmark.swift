@@ -1,3 +1,6 @@
+import TihuaStore
+import TihuaSearch
+import TihuaModels
 import Foundation
 import TihuaCompute
 

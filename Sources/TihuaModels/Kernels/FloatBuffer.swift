@@ -1,10 +1,10 @@
 /// An owned, zero-initialised float buffer: the activations of one forward
 /// pass. Freed when the pass is over.
-final class FloatBuffer {
-    let pointer: UnsafeMutablePointer<Float>
-    let count: Int
+package final class FloatBuffer {
+    package let pointer: UnsafeMutablePointer<Float>
+    package let count: Int
 
-    init(_ count: Int) {
+    package init(_ count: Int) {
         self.count = count
         pointer = .allocate(capacity: max(count, 1))
         pointer.initialize(repeating: 0, count: max(count, 1))
@@ -13,7 +13,7 @@ final class FloatBuffer {
     deinit { pointer.deallocate() }
 
     /// A copy of `count` values starting at `offset`.
-    func array(from offset: Int = 0, count n: Int? = nil) -> [Float] {
+    package func array(from offset: Int = 0, count n: Int? = nil) -> [Float] {
         let n = n ?? (count - offset)
         return Array(UnsafeBufferPointer(start: pointer + offset, count: n))
     }

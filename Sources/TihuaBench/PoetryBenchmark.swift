@@ -1,3 +1,5 @@
+import TihuaPoetry
+import TihuaModels
 import Foundation
 import TihuaSearch
 import TihuaStore
