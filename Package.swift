@@ -17,16 +17,18 @@ let package = Package(
         // System C libraries (apt: liblmdb-dev, libopenblas-dev, libjpeg-dev, libopencc-dev).
         .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "COpenCC", pkgConfig: "opencc", providers: [.apt(["libopencc-dev"])]),
         // libjpeg-turbo behind a small C shim that turns its fatal errors into return codes.
         .target(name: "CTihuaJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+        // OpenCC's C++ API behind a small C interface (its C API cannot list
+        // the characters its dictionaries convert; see ScriptConverter).
+        .target(name: "CTihuaOpenCC", linkerSettings: [.linkedLibrary("opencc")]),
 
         // BLAS, parallel loops and vector helpers shared by search and models.
         .target(name: "TihuaCompute", dependencies: ["COpenBLAS"]),
         .target(name: "TihuaStore", dependencies: ["CLMDB", "TihuaCompute"]),
         .target(name: "TihuaSearch", dependencies: ["TihuaStore", "TihuaCompute"]),
         .target(name: "TihuaModels", dependencies: ["TihuaCompute", "CTihuaJPEG"]),
-        .target(name: "TihuaPoetry", dependencies: ["TihuaStore", "TihuaSearch", "TihuaModels", "COpenCC"]),
+        .target(name: "TihuaPoetry", dependencies: ["TihuaStore", "TihuaSearch", "TihuaModels", "CTihuaOpenCC"]),
         // Benchmarks and their random weights and synthetic data: used by
         // `tihua bench` and the tests, never by the product's own paths.
         .target(name: "TihuaBench", dependencies: ["TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaCompute"]),
@@ -42,5 +44,6 @@ let package = Package(
         .testTarget(name: "TihuaModelsTests", dependencies: ["TihuaModels", "TihuaCompute", "TihuaBench", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaPoetryTests", dependencies: ["TihuaPoetry", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaCLITests", dependencies: ["tihua", "TihuaStore", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

@@ -64,6 +64,6 @@ import TihuaStore
                        growth: 256 << 10)
         #expect(try stats() == before)
         let full = try CLI.run(["import", "poems", "--index", index, "--json", CLI.samples + "/ccpc/ccpc_test_v1.0.json"])
-        #expect(full.stdout == "{\"duplicates\":0,\"imported\":9976,\"skipped\":0}\n", "\(full.stderr)")
+        #expect(full.stdout == "{\"duplicates\":0,\"imported\":9976,\"merged\":0,\"skipped\":0,\"skipped_files\":0}\n", "\(full.stderr)")
     }
 }

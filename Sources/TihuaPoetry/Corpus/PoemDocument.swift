@@ -1,4 +1,7 @@
-/// The JSON document stored beside a poem. Written by hand because the
+/// The JSON document stored beside a poem:
+/// `{"id","title","author","dynasty","lines","keywords"}`, then
+/// `"normalized":{"title","author","lines"}` when the normalised text
+/// differs, and `"form"`. Written by hand because the
 /// import encodes 311k of them and Foundation's JSONEncoder spent 2.5 s of
 /// CPU on that; read back with JSONDecoder (`Poem` is Decodable).
 enum PoemDocument {
@@ -17,6 +20,19 @@ enum PoemDocument {
         append(poem.lines, to: &out)
         out += #","keywords":"#.utf8
         append(poem.keywords, to: &out)
+        if let normalized = poem.normalized {
+            out += #","normalized":{"title":"#.utf8
+            append(normalized.title, to: &out)
+            out += #","author":"#.utf8
+            append(normalized.author, to: &out)
+            out += #","lines":"#.utf8
+            append(normalized.lines, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        if let form = poem.form {
+            out += #","form":"#.utf8
+            append(form.rawValue, to: &out)
+        }
         out.append(UInt8(ascii: "}"))
         return out
     }

@@ -3,28 +3,71 @@ import TihuaCompute
 import TihuaStore
 
 /// What an import did.
-public struct ImportSummary: Codable, Sendable, Equatable {
+public struct ImportSummary: Encodable, Sendable, Equatable {
     public var imported = 0
     /// Invalid records skipped (only with `skipInvalid`).
     public var skipped = 0
     /// Records whose id was in the index already or earlier in the import.
     public var duplicates = 0
+    /// Poems whose normalised wording equals a poem's already in the index
+    /// (or earlier in the import): recorded as variants of it, not as poems.
+    public var merged = 0
     /// Where each skipped record was and why ("FILE line N: reason").
     public var skippedRecords: [String] = []
+    /// Files not read, and why ("PATH: reason"): not regular files, unusable
+    /// names, or (with `skipInvalid`) unreadable.
+    public var skippedFiles: [String] = []
 
-    enum CodingKeys: String, CodingKey { case imported, skipped, duplicates }
+    public init(imported: Int = 0, skipped: Int = 0, duplicates: Int = 0, merged: Int = 0,
+                skippedRecords: [String] = [], skippedFiles: [String] = []) {
+        self.imported = imported
+        self.skipped = skipped
+        self.duplicates = duplicates
+        self.merged = merged
+        self.skippedRecords = skippedRecords
+        self.skippedFiles = skippedFiles
+    }
+
+    enum CodingKeys: String, CodingKey { case imported, skipped, duplicates, merged, skippedFiles = "skipped_files" }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(imported, forKey: .imported)
+        try c.encode(skipped, forKey: .skipped)
+        try c.encode(duplicates, forKey: .duplicates)
+        try c.encode(merged, forKey: .merged)
+        try c.encode(skippedFiles.count, forKey: .skippedFiles)
+    }
 }
 
 /// Imports poem corpora into the `poems` collection, all or nothing for
-/// readers. Files are read in groups of about 32 MiB: while one group is
-/// written (in batches of a staged write published at the end), the next is
-/// parsed on the other cores, so memory stays bounded by two groups.
+/// readers.
+///
+/// Files are read in groups of about 32 MiB: while one group is written (in
+/// batches of a staged write published at the end), the next is parsed and
+/// normalised on the other cores, so memory stays bounded by two groups plus
+/// the phrase postings of the import (8 bytes per distinct character bigram
+/// of a poem), which are sorted in the background and written at the end.
+///
+/// Each poem is normalised (`PoemNormalizer`: OpenCC `scriptProfile`, its
+/// form derived); one whose normalised wording equals a poem's already in
+/// the index becomes a variant of that poem (`merged`), unless
+/// `keepDuplicates`. Ids made from file names (`FILESTEM:N`) that already
+/// name a different poem (a file of the same name in another folder) are
+/// qualified by the file's folders, nearest first (`b/c:1`, then `a/b/c:1`).
 public struct PoemImport {
     public var paths: [String]
     public var format: CorpusFormat
     public var skipInvalid: Bool
+    /// Keep poems that duplicate one in the index as poems of their own.
+    public var keepDuplicates = false
+    /// The OpenCC profile the poems are normalised with (recorded in the
+    /// index: later imports and queries use the same).
+    public var scriptProfile = "t2s"
     public var batchSize = 25_000
     public var groupBytes = 32 << 20
+    /// Keys written per transaction when the phrase index is written.
+    var tableBatch = 200_000
 
     public init(paths: [String], format: CorpusFormat = .auto, skipInvalid: Bool = false) {
         self.paths = paths
@@ -32,95 +75,141 @@ public struct PoemImport {
         self.skipInvalid = skipInvalid
     }
 
-    /// The valid poems of some files, in file order, with their documents.
+    /// One valid poem as parsed, normalised and prepared for writing.
+    struct Entry {
+        var poem: Poem
+        var document: [UInt8]
+        var location: String
+        var derivedNumber: Int?
+        /// Index of its file in the group.
+        var file: Int
+        var duplicateKey: UInt64
+        var grams: [UInt64]
+    }
+
+    /// The valid poems of some files, in file order.
     struct ParsedGroup {
-        var poems: [Poem] = []
-        var documents: [[UInt8]] = []
+        var files: [String] = []
+        var entries: [Entry] = []
         var skipped: [String] = []
+        var skippedFiles: [String] = []
         var bytes = 0
-        /// The rhymes of `poems`, counted while parsing (off the writing thread).
+        /// The rhymes of `entries` (normalised), counted while parsing.
         var rhymes = RhymeTable()
     }
 
-    /// Reads `files` on all cores; without `skipInvalid` the first invalid
-    /// record (in file order) is an error naming it.
-    func parse(_ files: [(path: String, size: Int)]) throws -> ParsedGroup {
-        var perFile = [Result<[CorpusRecord], Error>](repeating: .success([]), count: files.count)
+    /// Reads and normalises `files` on all cores; without `skipInvalid` the
+    /// first invalid record (in file order) is an error naming it.
+    func parse(_ files: [(path: String, size: Int)], normalizer: PoemNormalizer) throws -> ParsedGroup {
+        var perFile = [Result<([Entry], [String]), Error>](repeating: .success(([], [])), count: files.count)
+        let skipInvalid = skipInvalid
         perFile.withUnsafeMutableBufferPointer { results in
             Parallel.forEachChunk(count: files.count) { _, range in
-                for i in range { results[i] = Result { try CorpusFiles.read(files[i].path, format: format) } }
-            }
-        }
-        var group = ParsedGroup(bytes: files.reduce(0) { $0 + $1.size })
-        for result in perFile {
-            for record in try result.get() {
-                switch record {
-                case .poem(let poem):
-                    group.poems.append(poem)
-                case .invalid(let location, let reason):
-                    guard skipInvalid else {
-                        throw PoetryError("\(location): \(reason) (nothing was imported; --skip-invalid skips such records)")
+                for i in range {
+                    results[i] = Result {
+                        var entries: [Entry] = []
+                        var invalid: [String] = []
+                        for record in try CorpusFiles.read(files[i].path, format: format) {
+                            switch record {
+                            case .poem(let read):
+                                let poem = try normalizer.normalize(read)
+                                entries.append(Entry(poem: poem, document: PoemDocument.encode(poem), location: read.location,
+                                                     derivedNumber: read.derivedNumber, file: i,
+                                                     duplicateKey: PoemText.duplicateKey(poem.normalizedLines),
+                                                     grams: Gram.codes(of: poem)))
+                            case .invalid(let location, let reason):
+                                invalid.append("\(location): \(reason)")
+                                if !skipInvalid { return (entries, invalid) }
+                            }
+                        }
+                        return (entries, invalid)
                     }
-                    group.skipped.append("\(location): \(reason)")
                 }
             }
         }
-        group.rhymes.add(group.poems)
-        group.documents = [[UInt8]](repeating: [], count: group.poems.count)
-        let poems = group.poems
-        group.documents.withUnsafeMutableBufferPointer { out in
-            Parallel.forEachChunk(count: poems.count, minChunk: 1024) { _, range in
-                for i in range { out[i] = PoemDocument.encode(poems[i]) }
+        var group = ParsedGroup(files: files.map(\.path), bytes: files.reduce(0) { $0 + $1.size })
+        for result in perFile {
+            let (entries, invalid): ([Entry], [String])
+            do {
+                (entries, invalid) = try result.get()
+            } catch let error as PoetryError where skipInvalid {
+                group.skippedFiles.append(error.message)
+                continue
             }
+            if let first = invalid.first, !skipInvalid {
+                throw PoetryError("\(first) (nothing was imported; --skip-invalid skips such records)")
+            }
+            group.skipped += invalid
+            group.entries += entries
         }
+        for entry in group.entries { group.rhymes.add(lines: entry.poem.normalizedLines) }
         return group
     }
 
-    /// Reads the files and returns their valid poems (no index involved).
+    /// Reads and normalises the files and returns their valid poems (no
+    /// index involved).
     public func readPoems() throws -> (poems: [Poem], skipped: [String]) {
-        let group = try parse(try CorpusFiles.expand(paths).map { ($0, 0) })
-        return (group.poems, group.skipped)
+        let walk = try CorpusFiles.expand(paths)
+        let normalizer = PoemNormalizer(converter: try ScriptConverter.shared(profile: scriptProfile))
+        let group = try parse(walk.files.map { ($0, 0) }, normalizer: normalizer)
+        return (group.entries.map(\.poem), group.skipped)
     }
 
     /// `progress(bytesDone, bytesTotal)` is called after each written batch.
     public func run(into index: TihuaIndex, progress: (Int, Int) -> Void = { _, _ in }) throws -> ImportSummary {
-        let files = try CorpusFiles.expand(paths).map { ($0, CorpusFiles.size(of: $0)) }
+        let walk = try CorpusFiles.expand(paths)
+        let files = walk.files.map { ($0, Self.size(of: $0)) }
         let groups = Self.groups(of: files, maxBytes: groupBytes)
         let totalBytes = files.reduce(0) { $0 + $1.1 }
         let collection = try index.prepareCollection(BuiltinCollection.poems)
-        var summary = ImportSummary()
+        guard let tables = try PoemTables.open(index, create: true) else {
+            throw PoetryError("index \(index.path): cannot create the poems' phrase index")
+        }
+        try PoemFormatCheck.requireWritable(index, profile: scriptProfile)
+        let normalizer = PoemNormalizer(converter: try ScriptConverter.shared(profile: scriptProfile))
+        var summary = ImportSummary(skippedFiles: walk.skipped.map(\.description))
         var doneBytes = 0
         var rhymes = try RhymeTable.stored(in: index)
         try index.stagedWrite(collection) { staged in
-            var next = groups.first.map { group in Background { try self.parse(group) } }
+            let writer = try ImportWriter(staged: staged, tables: tables, keepDuplicates: keepDuplicates,
+                                          tableBatch: tableBatch, indexPath: index.path)
+            var next = groups.first.map { group in Background { try self.parse(group, normalizer: normalizer) } }
             defer { next?.wait() }  // never leave a parse running behind an error
             for g in groups.indices {
                 var group = try next!.result()
-                next = g + 1 < groups.count ? Background { [groups] in try self.parse(groups[g + 1]) } : nil
+                next = g + 1 < groups.count
+                    ? Background { [groups] in try self.parse(groups[g + 1], normalizer: normalizer) } : nil
                 summary.skipped += group.skipped.count
                 summary.skippedRecords += group.skipped
+                summary.skippedFiles += group.skippedFiles
                 var start = 0
-                while start < group.poems.count {
-                    let range = start..<min(group.poems.count, start + batchSize)
-                    let duplicates = try staged.batch { writer -> [Int] in
-                        try range.filter { i in
-                            try !group.documents[i].withUnsafeBytes {
-                                try writer.addRecord(id: group.poems[i].id, document: $0)
-                            }
-                        }
-                    }
-                    for i in duplicates { group.rhymes.remove(lines: group.poems[i].lines) }
-                    summary.imported += range.count - duplicates.count
-                    summary.duplicates += duplicates.count
+                while start < group.entries.count {
+                    let range = start..<min(group.entries.count, start + batchSize)
+                    let dropped = try writer.write(group, range)
+                    for i in dropped { group.rhymes.remove(lines: group.entries[i].poem.normalizedLines) }
                     start = range.upperBound
-                    progress(doneBytes + group.bytes * start / max(1, group.poems.count), totalBytes)
+                    progress(doneBytes + group.bytes * start / max(1, group.entries.count), totalBytes)
                 }
+                try writer.finishGroup(group)
                 rhymes.merge(group.rhymes)
                 doneBytes += group.bytes
             }
+            try writer.finish()
+            summary.imported = writer.imported
+            summary.duplicates = writer.duplicates
+            summary.merged = writer.merged
             staged.attachments[RhymeTable.attachmentName] = rhymes.encoded()
+            staged.attachments[PoemTables.formatAttachment] = Array(String(PoemTables.currentFormat).utf8)
+            staged.attachments[PoemTables.profileAttachment] = Array(normalizer.converter.profile.utf8)
+            staged.attachments[PoemTables.variantsAttachment] = Array(String(writer.nextSerial).utf8)
+            staged.attachments[PoemTables.pendingAttachment] = []
         }
         return summary
+    }
+
+    static func size(of path: String) -> Int {
+        var st = stat()
+        return stat(path, &st) == 0 ? Int(st.st_size) : 0
     }
 
     /// Consecutive files grouped to about `maxBytes` each (a file is never split).

@@ -44,7 +44,7 @@ public struct PoemWriter {
         case .cento:
             let hits = try poetry.poems(near: query, model: clip.identity, k: centoPoolPoems)
             let pool = hits.flatMap { hit in
-                hit.lines.map {
+                hit.poem.normalizedLines.map {
                     CentoGenerator.Line(text: $0, source: LineSource(id: hit.id, title: hit.title, author: hit.author),
                                         poemScore: hit.score)
                 }

@@ -28,10 +28,10 @@ public struct RhymeTable: Sendable, Equatable {
 
     public init() {}
 
-    /// Counts the rhymes of `poems` (5- or 7-character lines, at least four,
-    /// all of one length).
+    /// Counts the rhymes of `poems` (their normalised lines: 5- or
+    /// 7-character lines, at least four, all of one length).
     public mutating func add<S: Sequence>(_ poems: S) where S.Element == Poem {
-        for poem in poems { add(lines: poem.lines) }
+        for poem in poems { add(lines: poem.normalizedLines) }
     }
 
     public mutating func add(lines: [String]) { count(lines, by: 1) }

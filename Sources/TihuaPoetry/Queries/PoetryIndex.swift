@@ -8,16 +8,6 @@ public struct ScoredKeyword: Codable, Sendable, Equatable {
     public let score: Float
 }
 
-/// A poem found for a query.
-public struct PoemHit: Codable, Sendable, Equatable {
-    public let id: String
-    public let score: Float
-    public let title: String?
-    public let author: String?
-    public let dynasty: String?
-    public let lines: [String]
-}
-
 /// An image found for a poem.
 public struct ImageHit: Codable, Sendable, Equatable {
     public let id: String
@@ -59,20 +49,48 @@ public struct PoetryIndex: Sendable {
     /// The `k` poems closest to `query` (IVF when built and `method` allows).
     public func poems(near query: [Float], model: String, k: Int, method: SearchMethod = .automatic) throws -> [PoemHit] {
         let c = try handle(BuiltinCollection.poems)
+        let tables = try PoemTables.open(index, create: false)
         return try index.read { txn in
             let snapshot = try embedded(txn, c, model: model)
             let hits = try VectorSearch.neighbors(snapshot, try QueryMatrix(query, dimension: query.count),
                                                   k: k, method: method).hits(query: 0)
-            let decoder = JSONDecoder()
+            let reader = try PoemReader(snapshot, tables: tables)
             return try hits.map { hit in
                 let id = try snapshot.id(ofRow: hit.row)
                 guard let record = try snapshot.record(id) else {
                     throw PoetryError("index \(index.path): poem row \(hit.row) names '\(id)', which has no record")
                 }
-                let poem = try decoder.decode(Poem.self, from: Data(record.document))
-                return PoemHit(id: id, score: hit.score, title: poem.title, author: poem.author,
-                               dynasty: poem.dynasty, lines: poem.lines)
+                return try reader.hit(record, score: hit.score)
             }
+        }
+    }
+
+    /// Poems for `query` without a vector: those whose normalised text
+    /// contains `query.contains`, in corpus (import) order, at most `query.k`,
+    /// each with score 1.
+    public func poems(_ query: PoemQuery) throws -> [PoemHit] {
+        guard query.k >= 1 else { throw PoetryError("k must be at least 1 (got \(query.k))") }
+        guard let text = query.contains else { throw PoetryError("a poem query needs a phrase, an image or a text") }
+        let profile = try PoemFormatCheck.queryProfile(index)
+        guard let phrase = try PhraseQuery(text, converter: try ScriptConverter.shared(profile: profile)) else {
+            throw PoetryError("the phrase '\(text)' holds no character to look for")
+        }
+        guard let c = try index.collection(BuiltinCollection.poems),
+              let tables = try PoemTables.open(index, create: false) else { return [] }
+        return try index.read { txn in
+            let snapshot = try txn.snapshot(c)
+            let limit = UInt32(clamping: snapshot.info.nextSequence)
+            let reader = try PoemReader(snapshot, tables: tables)
+            var hits: [PoemHit] = []
+            for sequence in try phrase.candidates(.line, tables: tables, in: txn, below: limit) {
+                guard let record = try snapshot.record(sequence: UInt64(sequence)) else { continue }
+                let poem = try reader.poem(record)
+                let spans = phrase.matches(in: poem.normalizedLines)
+                guard !spans.isEmpty else { continue }
+                hits.append(try reader.hit(record, poem: poem, score: 1, script: query.script, profile: profile, spans: spans))
+                if hits.count == query.k { break }
+            }
+            return hits
         }
     }
 

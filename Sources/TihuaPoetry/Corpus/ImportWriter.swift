@@ -1,0 +1,289 @@
+import Foundation
+import TihuaStore
+
+/// The writing side of `PoemImport`, inside its staged write: ids, merged
+/// duplicates, records, and at the end the phrase index (grams, facets,
+/// duplicate keys) of the poems it added.
+///
+/// Batch closures may be rerun by the store (after the map grows), so each
+/// works on local state and returns what it did; the writer applies that
+/// after the batch commits.
+final class ImportWriter {
+    let staged: StagedWrite
+    let tables: PoemTables
+    let keepDuplicates: Bool
+    let tableBatch: Int
+    let indexPath: String
+    /// The first sequence of this import (the published `nextSequence`).
+    let firstSequence: UInt32
+    private(set) var nextSerial: UInt32
+    private(set) var imported = 0, duplicates = 0, merged = 0
+    /// Duplicate keys of the poems this import added → their sequences.
+    private var importKeys: [UInt64: UInt32] = [:]
+    private let keysWereEmpty: Bool
+    private var gramsAreEmpty: Bool
+    /// Packed postings (gram code << 21 | sequence − `postingBase`), one
+    /// sorted array per group (sorted in the background).
+    private var postings: [Background<[UInt64]>] = []
+    private var postingBase: UInt32
+    private var facets: [[UInt8]: [UInt32]] = [:]
+    /// Sequences given to the entries of the group being written.
+    private var groupSequences: [UInt32?] = []
+
+    static let offsetBits: UInt64 = 21
+
+    init(staged: StagedWrite, tables: PoemTables, keepDuplicates: Bool, tableBatch: Int, indexPath: String) throws {
+        self.staged = staged
+        self.indexPath = indexPath
+        self.tables = tables
+        self.keepDuplicates = keepDuplicates
+        self.tableBatch = tableBatch
+        // Remove what a killed import left in the tables, then mark this one
+        // as pending (cleared when it publishes).
+        let start: (UInt32, UInt32, Bool, Bool) = try staged.batch { w in
+            let state = try PoemTextState(w.snapshot)
+            if let pending = state.pending {
+                try TextIndexMaintenance.discardUnpublished(from: pending, tables: tables, in: w.transaction)
+            }
+            guard w.info.nextSequence < UInt64(UInt32.max) else {
+                throw PoetryError("index \(indexPath): the poems have used every sequence number (\(UInt32.max))")
+            }
+            let first = UInt32(w.info.nextSequence)
+            try w.setAttachment(PoemTables.pendingAttachment, Array("\(first) \(state.variantsPublished)".utf8))
+            return (first, state.variantsPublished,
+                    try w.transaction.entryCount(in: tables.keys) == 0, try w.transaction.entryCount(in: tables.grams) == 0)
+        }
+        (firstSequence, nextSerial, keysWereEmpty, gramsAreEmpty) = start
+        postingBase = firstSequence
+    }
+
+    private struct BatchOutcome {
+        var dropped: [Int] = []
+        var duplicates = 0
+        var merged = 0
+        var added: [(entry: Int, sequence: UInt32)] = []
+        var keys: [UInt64: UInt32] = [:]
+        var serial: UInt32 = 0
+    }
+
+    /// Writes `range` of the group's entries in one batch; returns the
+    /// entries that were not added (duplicates and merged variants).
+    func write(_ group: PoemImport.ParsedGroup, _ range: Range<Int>) throws -> [Int] {
+        if groupSequences.count != group.entries.count {
+            groupSequences = [UInt32?](repeating: nil, count: group.entries.count)
+        }
+        let startSerial = nextSerial
+        let outcome = try staged.batch { w -> BatchOutcome in
+            var out = BatchOutcome(serial: startSerial)
+            for i in range {
+                let entry = group.entries[i]
+                let wording = PoemText.wording(entry.poem.normalizedLines)
+                guard let id = try resolveID(entry, path: group.files[entry.file], wording: wording, w, serial: out.serial) else {
+                    out.dropped.append(i)
+                    out.duplicates += 1
+                    continue
+                }
+                var document = entry.document
+                if id != entry.poem.id {
+                    var renamed = entry.poem
+                    renamed.id = id
+                    document = PoemDocument.encode(renamed)
+                }
+                let canonical = try sequence(of: entry.duplicateKey, wording: wording, w, local: out.keys)
+                if !keepDuplicates, let canonical {
+                    try addVariant(id: id, document: document, of: canonical, serial: out.serial, w)
+                    out.serial += 1
+                    out.dropped.append(i)
+                    out.merged += 1
+                    continue
+                }
+                let sequence = w.info.nextSequence
+                guard sequence < UInt64(UInt32.max) else {
+                    throw PoetryError("index \(indexPath): the poems have used every sequence number (\(UInt32.max))")
+                }
+                guard try document.withUnsafeBytes({ try w.addRecord(id: id, document: $0) }) else {
+                    out.dropped.append(i)
+                    out.duplicates += 1
+                    continue
+                }
+                if canonical == nil, try !hasKey(entry.duplicateKey, w, local: out.keys) {
+                    out.keys[entry.duplicateKey] = UInt32(sequence)
+                }
+                out.added.append((i, UInt32(sequence)))
+            }
+            return out
+        }
+        for (key, sequence) in outcome.keys { importKeys[key] = sequence }
+        for (i, sequence) in outcome.added { groupSequences[i] = sequence }
+        nextSerial = outcome.serial
+        imported += outcome.added.count
+        duplicates += outcome.duplicates
+        merged += outcome.merged
+        return outcome.dropped
+    }
+
+    /// Files the postings and facets of a written group.
+    func finishGroup(_ group: PoemImport.ParsedGroup) throws {
+        var packed: [UInt64] = []
+        packed.reserveCapacity(group.entries.reduce(0) { $0 + $1.grams.count })
+        for (i, entry) in group.entries.enumerated() {
+            guard let sequence = groupSequences[i] else { continue }
+            if UInt64(sequence - postingBase) >= 1 << Self.offsetBits {
+                // More poems than an offset holds: write what is gathered.
+                postings.append(Background { [packed] in var p = packed; RadixSort.sort(&p); return p })
+                packed.removeAll(keepingCapacity: true)
+                try writePostings()
+                postingBase = sequence
+            }
+            let offset = UInt64(sequence - postingBase)
+            for code in entry.grams { packed.append(code << Self.offsetBits | offset) }
+            for facet in Facet.of(entry.poem) { facets[facet.key, default: []].append(sequence) }
+        }
+        postings.append(Background { [packed] in var p = packed; RadixSort.sort(&p); return p })
+        groupSequences = []
+    }
+
+    /// Writes the phrase index of the poems added (before publication).
+    func finish() throws {
+        try writePostings()
+        try writeFacets()
+        try writeKeys()
+    }
+
+    // MARK: Ids and duplicates
+
+    /// The id the entry is stored under, or nil when it is a duplicate (its
+    /// id names the same poem already).
+    private func resolveID(_ entry: PoemImport.Entry, path: String, wording: [Unicode.Scalar],
+                           _ w: CollectionWriter, serial: UInt32) throws -> String? {
+        let candidates = entry.derivedNumber.map { Self.qualifiedIDs(path: path, number: $0) } ?? [entry.poem.id]
+        for id in candidates {
+            guard let existing = try poemNamed(id, w, serial: serial) else { return id }
+            if entry.derivedNumber == nil || PoemText.wording(existing.normalizedLines) == wording { return nil }
+        }
+        return nil
+    }
+
+    /// `STEM:N`, then the stem qualified by the file's folders, nearest first.
+    static func qualifiedIDs(path: String, number: Int) -> [String] {
+        var parts = URL(fileURLWithPath: path).standardized.pathComponents.filter { $0 != "/" }
+        guard let last = parts.popLast() else { return [] }
+        var name = (last as NSString).deletingPathExtension
+        var ids = ["\(name):\(number)"]
+        while let folder = parts.popLast() {
+            name = folder + "/" + name
+            ids.append("\(name):\(number)")
+        }
+        return ids.filter { RecordID.problem(with: $0) == nil }
+    }
+
+    /// The poem or variant stored under `id` (as this write sees it).
+    private func poemNamed(_ id: String, _ w: CollectionWriter, serial: UInt32) throws -> Poem? {
+        if let record = try w.snapshot.record(id) {
+            return try JSONDecoder().decode(Poem.self, from: Data(record.document))
+        }
+        return try PoemVariants.variant(id: id, tables: tables, in: w.transaction, visibleBelow: serial)
+    }
+
+    /// The sequence of the poem whose duplicate key is `key` and whose
+    /// wording is `wording` (this import's, or one already in the index).
+    private func sequence(of key: UInt64, wording: [Unicode.Scalar], _ w: CollectionWriter,
+                          local: [UInt64: UInt32]) throws -> UInt32? {
+        guard let sequence = try local[key] ?? importKeys[key] ?? storedKey(key, w) else { return nil }
+        guard let record = try w.snapshot.record(sequence: UInt64(sequence)) else { return nil }
+        let poem = try JSONDecoder().decode(Poem.self, from: Data(record.document))
+        return PoemText.wording(poem.normalizedLines) == wording ? sequence : nil
+    }
+
+    private func hasKey(_ key: UInt64, _ w: CollectionWriter, local: [UInt64: UInt32]) throws -> Bool {
+        try local[key] != nil || importKeys[key] != nil || storedKey(key, w) != nil
+    }
+
+    private func storedKey(_ key: UInt64, _ w: CollectionWriter) throws -> UInt32? {
+        try w.transaction.withValue(in: tables.keys, key: TextIndexMaintenance.keyBytes(key)) { value in
+            guard let value, value.count == 4 else { return nil }
+            return UInt32(littleEndian: value.loadUnaligned(as: UInt32.self))
+        }
+    }
+
+    private func addVariant(id: String, document: [UInt8], of sequence: UInt32, serial: UInt32, _ w: CollectionWriter) throws {
+        try PoemVariants.add(id: id, document: document, to: sequence, serial: serial, tables: tables, in: w.transaction)
+    }
+
+    // MARK: The phrase index
+
+    private func writePostings() throws {
+        var lists = try postings.map { try $0.result() }
+        postings = []
+        let base = postingBase
+        let mask: UInt64 = (1 << Self.offsetBits) - 1
+        var heads = [Int](repeating: 0, count: lists.count)
+        var pending: [(code: UInt64, sequences: [UInt32])] = []
+        func flush() throws {
+            guard !pending.isEmpty else { return }
+            let chunk = pending
+            let append = gramsAreEmpty
+            try staged.batch { w in
+                for (code, sequences) in chunk {
+                    let key = Gram.key(code)
+                    var all = sequences
+                    if !append, let old = try w.transaction.withValue(in: tables.grams, key: key, { $0.map(Postings.decode) }) {
+                        all = old + sequences
+                    }
+                    try w.transaction.put(in: tables.grams, key: key, value: Postings.encode(all), append: append)
+                }
+            }
+            pending.removeAll(keepingCapacity: true)
+        }
+        // Merge the sorted lists: equal codes come out group by group, so
+        // their sequences ascend.
+        while true {
+            var best: UInt64?
+            for (l, list) in lists.enumerated() where heads[l] < list.count {
+                let code = list[heads[l]] >> Self.offsetBits
+                if best == nil || code < best! { best = code }
+            }
+            guard let code = best else { break }
+            var sequences: [UInt32] = []
+            for l in lists.indices {
+                while heads[l] < lists[l].count, lists[l][heads[l]] >> Self.offsetBits == code {
+                    sequences.append(base + UInt32(lists[l][heads[l]] & mask))
+                    heads[l] += 1
+                }
+            }
+            pending.append((code, sequences))
+            if pending.count >= tableBatch { try flush() }
+        }
+        try flush()
+        lists = []
+        gramsAreEmpty = false
+    }
+
+    private func writeFacets() throws {
+        let entries = facets.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        facets = [:]
+        for start in stride(from: 0, to: entries.count, by: tableBatch) {
+            let chunk = entries[start..<min(entries.count, start + tableBatch)]
+            try staged.batch { w in
+                for (key, sequences) in chunk {
+                    let old = try w.transaction.withValue(in: tables.facets, key: key) { $0.map(Postings.decode) } ?? []
+                    try w.transaction.put(in: tables.facets, key: key, value: Postings.encode(old + sequences))
+                }
+            }
+        }
+    }
+
+    private func writeKeys() throws {
+        let entries = importKeys.sorted { $0.key < $1.key }
+        for start in stride(from: 0, to: entries.count, by: tableBatch) {
+            let chunk = entries[start..<min(entries.count, start + tableBatch)]
+            let append = keysWereEmpty
+            try staged.batch { w in
+                for (key, sequence) in chunk {
+                    try w.transaction.put(in: tables.keys, key: TextIndexMaintenance.keyBytes(key),
+                                          value: Postings.encode([sequence]), append: append)
+                }
+            }
+        }
+    }
+}

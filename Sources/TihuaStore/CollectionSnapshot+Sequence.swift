@@ -1,0 +1,48 @@
+/// Records by import sequence, and in-place document updates: what a layer
+/// that indexes records by their sequence number (a phrase index) needs.
+extension CollectionSnapshot {
+    /// The visible record with import sequence `sequence`, or nil (never
+    /// imported, deleted, or not yet published).
+    public func record(sequence: UInt64) throws -> RecordView? {
+        guard sequence < info.nextSequence else { return nil }
+        guard let idBytes = try txn.get(collection.order, sequence, "order entry \(sequence) of \(name)") else { return nil }
+        let id = String(decoding: idBytes, as: UTF8.self)
+        guard let record = try record(id), record.sequence == sequence else {
+            throw StoreError(.corrupt, "index \(txn.index.path): \(name) lists '\(id)' at sequence \(sequence) but its record disagrees")
+        }
+        return record
+    }
+
+    /// Visits every visible record in id order (one pass over the records
+    /// database, cheaper than `forEachRecord` when the order does not matter)
+    /// while `body` returns true.
+    public func forEachRecordByID(_ body: (RecordView) throws -> Bool) throws {
+        try txn.forEach(in: collection.records) { key, value in
+            guard RecordLayout.isWellFormed(value) else {
+                throw StoreError(.corrupt, "index \(txn.index.path): a record of \(name) is truncated")
+            }
+            let sequence = RecordLayout.sequence(value)
+            guard sequence < info.nextSequence else { return true }
+            let row = RecordLayout.vectorRow(value)
+            return try body(RecordView(id: String(decoding: key, as: UTF8.self), sequence: sequence,
+                                       vectorRow: row < UInt64(info.vectorCount) ? Int(row) : nil,
+                                       document: RecordLayout.document(value)))
+        }
+    }
+}
+
+extension CollectionWriter {
+    /// Replaces the document of record `id`, keeping its sequence and vector.
+    /// Returns false when there is no such record.
+    @discardableResult
+    public func replaceDocument(id: String, document: UnsafeRawBufferPointer) throws -> Bool {
+        guard let value = try txn.get(collection.records, id, "record '\(id)' of \(name)") else { return false }
+        guard RecordLayout.isWellFormed(value) else {
+            throw StoreError(.corrupt, "index \(path): record '\(id)' of \(name) is truncated")
+        }
+        let updated = RecordLayout.encode(sequence: RecordLayout.sequence(value), vectorRow: RecordLayout.vectorRow(value),
+                                          document: document)
+        try updated.withUnsafeBytes { try txn.put(collection.records, id, $0, "record '\(id)' of \(name)") }
+        return true
+    }
+}
