@@ -30,19 +30,3 @@ extension CollectionSnapshot {
         }
     }
 }
-
-extension CollectionWriter {
-    /// Replaces the document of record `id`, keeping its sequence and vector.
-    /// Returns false when there is no such record.
-    @discardableResult
-    public func replaceDocument(id: String, document: UnsafeRawBufferPointer) throws -> Bool {
-        guard let value = try txn.get(collection.records, id, "record '\(id)' of \(name)") else { return false }
-        guard RecordLayout.isWellFormed(value) else {
-            throw StoreError(.corrupt, "index \(path): record '\(id)' of \(name) is truncated")
-        }
-        let updated = RecordLayout.encode(sequence: RecordLayout.sequence(value), vectorRow: RecordLayout.vectorRow(value),
-                                          document: document)
-        try updated.withUnsafeBytes { try txn.put(collection.records, id, $0, "record '\(id)' of \(name)") }
-        return true
-    }
-}

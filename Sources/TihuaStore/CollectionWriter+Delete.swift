@@ -17,7 +17,7 @@ extension CollectionWriter {
     }
 
     /// Removes vector row `row`, moving the last row into its place.
-    private func removeVectorRow(_ row: Int) throws {
+    func removeVectorRow(_ row: Int) throws {
         guard let dimension = info.dimension else { return }
         let last = info.vectorCount - 1
         let snap = snapshot

@@ -22,7 +22,8 @@ public enum CorpusLimits {
         if lines.count > maxLines { return "the poem has \(lines.count.grouped) lines (at most \(maxLines.grouped))" }
         var total = 0
         for (n, line) in lines.enumerated() {
-            let count = line.unicodeScalars.count
+            // Scalars are the UTF-8 bytes that start one.
+            let count = line.utf8.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) }
             if count > maxLineCharacters {
                 return "line \(n + 1) has \(count.grouped) characters (at most \(maxLineCharacters.grouped))"
             }

@@ -21,16 +21,16 @@ final class ImportWriter {
     /// Duplicate keys of the poems this import added → their sequences.
     private var importKeys: [UInt64: UInt32] = [:]
     private let keysWereEmpty: Bool
+    private let variantsWereEmpty: Bool
+    private let firstSerial: UInt32
     private var gramsAreEmpty: Bool
     /// Packed postings (gram code << 21 | sequence − `postingBase`), one
     /// sorted array per group (sorted in the background).
     private var postings: [Background<[UInt64]>] = []
     private var postingBase: UInt32
-    private var facets: [[UInt8]: [UInt32]] = [:]
+    private var facets: [Facet: [UInt32]] = [:]
     /// Sequences given to the entries of the group being written.
     private var groupSequences: [UInt32?] = []
-
-    static let offsetBits: UInt64 = 21
 
     init(staged: StagedWrite, tables: PoemTables, keepDuplicates: Bool, tableBatch: Int, indexPath: String) throws {
         self.staged = staged
@@ -40,7 +40,7 @@ final class ImportWriter {
         self.tableBatch = tableBatch
         // Remove what a killed import left in the tables, then mark this one
         // as pending (cleared when it publishes).
-        let start: (UInt32, UInt32, Bool, Bool) = try staged.batch { w in
+        let start: (UInt32, UInt32, Bool, Bool, Bool) = try staged.batch { w in
             let state = try PoemTextState(w.snapshot)
             if let pending = state.pending {
                 try TextIndexMaintenance.discardUnpublished(from: pending, tables: tables, in: w.transaction)
@@ -51,9 +51,11 @@ final class ImportWriter {
             let first = UInt32(w.info.nextSequence)
             try w.setAttachment(PoemTables.pendingAttachment, Array("\(first) \(state.variantsPublished)".utf8))
             return (first, state.variantsPublished,
-                    try w.transaction.entryCount(in: tables.keys) == 0, try w.transaction.entryCount(in: tables.grams) == 0)
+                    try w.transaction.entryCount(in: tables.keys) == 0, try w.transaction.entryCount(in: tables.grams) == 0,
+                    try w.transaction.entryCount(in: tables.variantIDs) == 0)
         }
-        (firstSequence, nextSerial, keysWereEmpty, gramsAreEmpty) = start
+        (firstSequence, nextSerial, keysWereEmpty, gramsAreEmpty, variantsWereEmpty) = start
+        firstSerial = nextSerial
         postingBase = firstSequence
     }
 
@@ -75,41 +77,51 @@ final class ImportWriter {
         let startSerial = nextSerial
         let outcome = try staged.batch { w -> BatchOutcome in
             var out = BatchOutcome(serial: startSerial)
-            for i in range {
-                let entry = group.entries[i]
-                let wording = PoemText.wording(entry.poem.normalizedLines)
-                guard let id = try resolveID(entry, path: group.files[entry.file], wording: wording, w, serial: out.serial) else {
-                    out.dropped.append(i)
-                    out.duplicates += 1
-                    continue
+            try group.entries.withUnsafeBufferPointer { entries in
+                for i in range {
+                    // Compared only when another poem has this id or key.
+                    var wordingCache: [Unicode.Scalar]?
+                    func wording() -> [Unicode.Scalar] {
+                        if let w = wordingCache { return w }
+                        let w = PoemText.wording(entries[i].poem.normalizedLines)
+                        wordingCache = w
+                        return w
+                    }
+                    guard let id = try resolveID(entries[i], path: group.files[entries[i].file], wording: wording, w,
+                                                 serial: out.serial) else {
+                        out.dropped.append(i)
+                        out.duplicates += 1
+                        continue
+                    }
+                    var document = entries[i].document
+                    if id != entries[i].poem.id {
+                        var renamed = entries[i].poem
+                        renamed.id = id
+                        document = PoemDocument.encode(renamed)
+                    }
+                    let key = entries[i].duplicateKey
+                    let canonical = try sequence(of: key, wording: wording, w, local: out.keys)
+                    if !keepDuplicates, let canonical {
+                        try addVariant(id: id, document: document, of: canonical, serial: out.serial, w)
+                        out.serial += 1
+                        out.dropped.append(i)
+                        out.merged += 1
+                        continue
+                    }
+                    let sequence = w.info.nextSequence
+                    guard sequence < UInt64(UInt32.max) else {
+                        throw PoetryError("index \(indexPath): the poems have used every sequence number (\(UInt32.max))")
+                    }
+                    guard try document.withUnsafeBytes({ try w.addRecord(id: id, document: $0) }) else {
+                        out.dropped.append(i)
+                        out.duplicates += 1
+                        continue
+                    }
+                    if canonical == nil, try !hasKey(key, w, local: out.keys) {
+                        out.keys[key] = UInt32(sequence)
+                    }
+                    out.added.append((i, UInt32(sequence)))
                 }
-                var document = entry.document
-                if id != entry.poem.id {
-                    var renamed = entry.poem
-                    renamed.id = id
-                    document = PoemDocument.encode(renamed)
-                }
-                let canonical = try sequence(of: entry.duplicateKey, wording: wording, w, local: out.keys)
-                if !keepDuplicates, let canonical {
-                    try addVariant(id: id, document: document, of: canonical, serial: out.serial, w)
-                    out.serial += 1
-                    out.dropped.append(i)
-                    out.merged += 1
-                    continue
-                }
-                let sequence = w.info.nextSequence
-                guard sequence < UInt64(UInt32.max) else {
-                    throw PoetryError("index \(indexPath): the poems have used every sequence number (\(UInt32.max))")
-                }
-                guard try document.withUnsafeBytes({ try w.addRecord(id: id, document: $0) }) else {
-                    out.dropped.append(i)
-                    out.duplicates += 1
-                    continue
-                }
-                if canonical == nil, try !hasKey(entry.duplicateKey, w, local: out.keys) {
-                    out.keys[entry.duplicateKey] = UInt32(sequence)
-                }
-                out.added.append((i, UInt32(sequence)))
             }
             return out
         }
@@ -125,10 +137,10 @@ final class ImportWriter {
     /// Files the postings and facets of a written group.
     func finishGroup(_ group: PoemImport.ParsedGroup) throws {
         var packed: [UInt64] = []
-        packed.reserveCapacity(group.entries.reduce(0) { $0 + $1.grams.count })
-        for (i, entry) in group.entries.enumerated() {
+        packed.reserveCapacity(group.gramCodes.count)
+        for i in group.entries.indices {
             guard let sequence = groupSequences[i] else { continue }
-            if UInt64(sequence - postingBase) >= 1 << Self.offsetBits {
+            if UInt64(sequence - postingBase) >= 1 << PostingWriter.offsetBits {
                 // More poems than an offset holds: write what is gathered.
                 postings.append(Background { [packed] in var p = packed; RadixSort.sort(&p); return p })
                 packed.removeAll(keepingCapacity: true)
@@ -136,8 +148,8 @@ final class ImportWriter {
                 postingBase = sequence
             }
             let offset = UInt64(sequence - postingBase)
-            for code in entry.grams { packed.append(code << Self.offsetBits | offset) }
-            for facet in Facet.of(entry.poem) { facets[facet.key, default: []].append(sequence) }
+            for code in group.gramCodes[group.entries[i].grams] { packed.append(code << PostingWriter.offsetBits | offset) }
+            for facet in Facet.of(group.entries[i].poem) { facets[facet, default: []].append(sequence) }
         }
         postings.append(Background { [packed] in var p = packed; RadixSort.sort(&p); return p })
         groupSequences = []
@@ -154,12 +166,19 @@ final class ImportWriter {
 
     /// The id the entry is stored under, or nil when it is a duplicate (its
     /// id names the same poem already).
-    private func resolveID(_ entry: PoemImport.Entry, path: String, wording: [Unicode.Scalar],
+    private func resolveID(_ entry: PoemImport.Entry, path: String, wording: () -> [Unicode.Scalar],
                            _ w: CollectionWriter, serial: UInt32) throws -> String? {
-        let candidates = entry.derivedNumber.map { Self.qualifiedIDs(path: path, number: $0) } ?? [entry.poem.id]
-        for id in candidates {
+        if entry.derivedNumber == nil {
+            let id = entry.poem.id
+            if try w.contains(id) { return nil }
+            if mayHaveVariants(serial), try PoemVariants.location(id: id, tables: tables, in: w.transaction, visibleBelow: serial) != nil {
+                return nil
+            }
+            return id
+        }
+        for id in Self.qualifiedIDs(path: path, number: entry.derivedNumber!) {
             guard let existing = try poemNamed(id, w, serial: serial) else { return id }
-            if entry.derivedNumber == nil || PoemText.wording(existing.normalizedLines) == wording { return nil }
+            if PoemText.wording(existing.normalizedLines) == wording() { return nil }
         }
         return nil
     }
@@ -182,21 +201,25 @@ final class ImportWriter {
         if let record = try w.snapshot.record(id) {
             return try JSONDecoder().decode(Poem.self, from: Data(record.document))
         }
+        guard mayHaveVariants(serial) else { return nil }
         return try PoemVariants.variant(id: id, tables: tables, in: w.transaction, visibleBelow: serial)
     }
 
+    /// Whether any variant id can exist (skips a lookup per poem otherwise).
+    private func mayHaveVariants(_ serial: UInt32) -> Bool { !variantsWereEmpty || serial > firstSerial }
+
     /// The sequence of the poem whose duplicate key is `key` and whose
     /// wording is `wording` (this import's, or one already in the index).
-    private func sequence(of key: UInt64, wording: [Unicode.Scalar], _ w: CollectionWriter,
+    private func sequence(of key: UInt64, wording: () -> [Unicode.Scalar], _ w: CollectionWriter,
                           local: [UInt64: UInt32]) throws -> UInt32? {
-        guard let sequence = try local[key] ?? importKeys[key] ?? storedKey(key, w) else { return nil }
+        guard let sequence = try local[key] ?? importKeys[key] ?? (keysWereEmpty ? nil : storedKey(key, w)) else { return nil }
         guard let record = try w.snapshot.record(sequence: UInt64(sequence)) else { return nil }
         let poem = try JSONDecoder().decode(Poem.self, from: Data(record.document))
-        return PoemText.wording(poem.normalizedLines) == wording ? sequence : nil
+        return PoemText.wording(poem.normalizedLines) == wording() ? sequence : nil
     }
 
     private func hasKey(_ key: UInt64, _ w: CollectionWriter, local: [UInt64: UInt32]) throws -> Bool {
-        try local[key] != nil || importKeys[key] != nil || storedKey(key, w) != nil
+        try local[key] != nil || importKeys[key] != nil || (!keysWereEmpty && storedKey(key, w) != nil)
     }
 
     private func storedKey(_ key: UInt64, _ w: CollectionWriter) throws -> UInt32? {
@@ -213,63 +236,20 @@ final class ImportWriter {
     // MARK: The phrase index
 
     private func writePostings() throws {
-        var lists = try postings.map { try $0.result() }
+        let parts = try postings.map { try $0.result() }
         postings = []
-        let base = postingBase
-        let mask: UInt64 = (1 << Self.offsetBits) - 1
-        var heads = [Int](repeating: 0, count: lists.count)
-        var pending: [(code: UInt64, sequences: [UInt32])] = []
-        func flush() throws {
-            guard !pending.isEmpty else { return }
-            let chunk = pending
-            let append = gramsAreEmpty
-            try staged.batch { w in
-                for (code, sequences) in chunk {
-                    let key = Gram.key(code)
-                    var all = sequences
-                    if !append, let old = try w.transaction.withValue(in: tables.grams, key: key, { $0.map(Postings.decode) }) {
-                        all = old + sequences
-                    }
-                    try w.transaction.put(in: tables.grams, key: key, value: Postings.encode(all), append: append)
-                }
-            }
-            pending.removeAll(keepingCapacity: true)
+        try PostingWriter.write(parts, base: postingBase, into: tables.grams, append: gramsAreEmpty, batchKeys: tableBatch) { body in
+            try staged.batch { try body($0.transaction) }
         }
-        // Merge the sorted lists: equal codes come out group by group, so
-        // their sequences ascend.
-        while true {
-            var best: UInt64?
-            for (l, list) in lists.enumerated() where heads[l] < list.count {
-                let code = list[heads[l]] >> Self.offsetBits
-                if best == nil || code < best! { best = code }
-            }
-            guard let code = best else { break }
-            var sequences: [UInt32] = []
-            for l in lists.indices {
-                while heads[l] < lists[l].count, lists[l][heads[l]] >> Self.offsetBits == code {
-                    sequences.append(base + UInt32(lists[l][heads[l]] & mask))
-                    heads[l] += 1
-                }
-            }
-            pending.append((code, sequences))
-            if pending.count >= tableBatch { try flush() }
-        }
-        try flush()
-        lists = []
         gramsAreEmpty = false
     }
 
     private func writeFacets() throws {
-        let entries = facets.sorted { $0.key.lexicographicallyPrecedes($1.key) }
+        var entries: [[UInt8]: [UInt32]] = [:]
+        for (facet, sequences) in facets { entries[facet.key] = sequences }
         facets = [:]
-        for start in stride(from: 0, to: entries.count, by: tableBatch) {
-            let chunk = entries[start..<min(entries.count, start + tableBatch)]
-            try staged.batch { w in
-                for (key, sequences) in chunk {
-                    let old = try w.transaction.withValue(in: tables.facets, key: key) { $0.map(Postings.decode) } ?? []
-                    try w.transaction.put(in: tables.facets, key: key, value: Postings.encode(old + sequences))
-                }
-            }
+        try PostingWriter.append(entries, into: tables.facets, batchKeys: tableBatch) { body in
+            try staged.batch { try body($0.transaction) }
         }
     }
 

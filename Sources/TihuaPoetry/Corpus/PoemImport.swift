@@ -65,9 +65,9 @@ public struct PoemImport {
     /// index: later imports and queries use the same).
     public var scriptProfile = "t2s"
     public var batchSize = 25_000
-    public var groupBytes = 32 << 20
+    public var groupBytes = 16 << 20
     /// Keys written per transaction when the phrase index is written.
-    var tableBatch = 200_000
+    var tableBatch = 20_000
 
     public init(paths: [String], format: CorpusFormat = .auto, skipInvalid: Bool = false) {
         self.paths = paths
@@ -84,7 +84,10 @@ public struct PoemImport {
         /// Index of its file in the group.
         var file: Int
         var duplicateKey: UInt64
-        var grams: [UInt64]
+        /// Its grams (with repeats): `ParsedGroup.gramCodes[grams]`.
+        var grams: Range<Int>
+        /// Its rhyming pairs: `ParsedGroup.rhymeCodes[rhymes]`.
+        var rhymes: Range<Int>
     }
 
     /// The valid poems of some files, in file order.
@@ -94,14 +97,15 @@ public struct PoemImport {
         var skipped: [String] = []
         var skippedFiles: [String] = []
         var bytes = 0
-        /// The rhymes of `entries` (normalised), counted while parsing.
-        var rhymes = RhymeTable()
+        /// The rhyming pairs of the entries (see `RhymeTable.appendPairs`).
+        var rhymeCodes: [UInt64] = []
+        var gramCodes: [UInt64] = []
     }
 
     /// Reads and normalises `files` on all cores; without `skipInvalid` the
     /// first invalid record (in file order) is an error naming it.
     func parse(_ files: [(path: String, size: Int)], normalizer: PoemNormalizer) throws -> ParsedGroup {
-        var perFile = [Result<([Entry], [String]), Error>](repeating: .success(([], [])), count: files.count)
+        var perFile = [Result<([Entry], [String], [UInt64], [UInt64]), Error>](repeating: .success(([], [], [], [])), count: files.count)
         let skipInvalid = skipInvalid
         perFile.withUnsafeMutableBufferPointer { results in
             Parallel.forEachChunk(count: files.count) { _, range in
@@ -109,29 +113,35 @@ public struct PoemImport {
                     results[i] = Result {
                         var entries: [Entry] = []
                         var invalid: [String] = []
+                        var rhymes: [UInt64] = []
+                        var grams: [UInt64] = []
                         for record in try CorpusFiles.read(files[i].path, format: format) {
                             switch record {
                             case .poem(let read):
                                 let poem = try normalizer.normalize(read)
+                                let start = rhymes.count, gramStart = grams.count
+                                RhymeTable.appendPairs(of: poem.normalizedLines, to: &rhymes)
+                                Gram.appendCodes(of: poem, to: &grams)
                                 entries.append(Entry(poem: poem, document: PoemDocument.encode(poem), location: read.location,
                                                      derivedNumber: read.derivedNumber, file: i,
                                                      duplicateKey: PoemText.duplicateKey(poem.normalizedLines),
-                                                     grams: Gram.codes(of: poem)))
+                                                     grams: gramStart..<grams.count, rhymes: start..<rhymes.count))
                             case .invalid(let location, let reason):
                                 invalid.append("\(location): \(reason)")
-                                if !skipInvalid { return (entries, invalid) }
+                                if !skipInvalid { return (entries, invalid, rhymes, grams) }
                             }
                         }
-                        return (entries, invalid)
+                        return (entries, invalid, rhymes, grams)
                     }
                 }
             }
         }
         var group = ParsedGroup(files: files.map(\.path), bytes: files.reduce(0) { $0 + $1.size })
+        group.entries.reserveCapacity(perFile.reduce(0) { $0 + ((try? $1.get().0.count) ?? 0) })
         for result in perFile {
-            let (entries, invalid): ([Entry], [String])
+            var (entries, invalid, rhymes, grams): ([Entry], [String], [UInt64], [UInt64])
             do {
-                (entries, invalid) = try result.get()
+                (entries, invalid, rhymes, grams) = try result.get()
             } catch let error as PoetryError where skipInvalid {
                 group.skippedFiles.append(error.message)
                 continue
@@ -140,9 +150,15 @@ public struct PoemImport {
                 throw PoetryError("\(first) (nothing was imported; --skip-invalid skips such records)")
             }
             group.skipped += invalid
+            let (r, g) = (group.rhymeCodes.count, group.gramCodes.count)
+            for e in entries.indices {
+                entries[e].rhymes = (entries[e].rhymes.lowerBound + r)..<(entries[e].rhymes.upperBound + r)
+                entries[e].grams = (entries[e].grams.lowerBound + g)..<(entries[e].grams.upperBound + g)
+            }
             group.entries += entries
+            group.rhymeCodes += rhymes
+            group.gramCodes += grams
         }
-        for entry in group.entries { group.rhymes.add(lines: entry.poem.normalizedLines) }
         return group
     }
 
@@ -170,13 +186,14 @@ public struct PoemImport {
         var summary = ImportSummary(skippedFiles: walk.skipped.map(\.description))
         var doneBytes = 0
         var rhymes = try RhymeTable.stored(in: index)
+        var rhymeCodes: [UInt64] = []
         try index.stagedWrite(collection) { staged in
             let writer = try ImportWriter(staged: staged, tables: tables, keepDuplicates: keepDuplicates,
                                           tableBatch: tableBatch, indexPath: index.path)
             var next = groups.first.map { group in Background { try self.parse(group, normalizer: normalizer) } }
             defer { next?.wait() }  // never leave a parse running behind an error
             for g in groups.indices {
-                var group = try next!.result()
+                let group = try next!.result()
                 next = g + 1 < groups.count
                     ? Background { [groups] in try self.parse(groups[g + 1], normalizer: normalizer) } : nil
                 summary.skipped += group.skipped.count
@@ -185,16 +202,16 @@ public struct PoemImport {
                 var start = 0
                 while start < group.entries.count {
                     let range = start..<min(group.entries.count, start + batchSize)
-                    let dropped = try writer.write(group, range)
-                    for i in dropped { group.rhymes.remove(lines: group.entries[i].poem.normalizedLines) }
+                    let dropped = Set(try writer.write(group, range))
+                    for i in range where !dropped.contains(i) { rhymeCodes += group.rhymeCodes[group.entries[i].rhymes] }
                     start = range.upperBound
                     progress(doneBytes + group.bytes * start / max(1, group.entries.count), totalBytes)
                 }
                 try writer.finishGroup(group)
-                rhymes.merge(group.rhymes)
                 doneBytes += group.bytes
             }
             try writer.finish()
+            rhymes.add(pairCodes: rhymeCodes)
             summary.imported = writer.imported
             summary.duplicates = writer.duplicates
             summary.merged = writer.merged

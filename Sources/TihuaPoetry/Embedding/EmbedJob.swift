@@ -25,6 +25,8 @@ public struct EmbedJob {
 
     /// `progress(collection, done, total)` after each batch.
     public func run(progress: (String, Int, Int) -> Void = { _, _, _ in }) throws -> Summary {
+        // Format-1 poems would be embedded from their unnormalised text.
+        if try PoemFormatCheck.state(index).needsUpgrade { throw PoetryError(PoemFormatCheck.upgradeMessage(index)) }
         var summary = Summary()
         summary.keywords = try embed(BuiltinCollection.keywords, progress: progress) { record in
             record.id

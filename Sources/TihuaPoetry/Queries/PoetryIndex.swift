@@ -65,6 +65,13 @@ public struct PoetryIndex: Sendable {
         }
     }
 
+    /// `text` normalised as the index's poems were (OpenCC, the profile the
+    /// poems were imported with): a text query is embedded in this form, so
+    /// that it meets the poems' normalised embeddings.
+    public func normalizedQuery(_ text: String) throws -> String {
+        try ScriptConverter.shared(profile: try PoemFormatCheck.queryProfile(index)).convert(text)
+    }
+
     /// Poems for `query` without a vector: those whose normalised text
     /// contains `query.contains`, in corpus (import) order, at most `query.k`,
     /// each with score 1.

@@ -29,14 +29,20 @@ public final class ScriptConverter: Sendable {
     /// Per Unicode scalar: 0 never converted, 1 converted alone, 2 may be
     /// part of a longer match. Nil when texts must be converted whole.
     private let classes: [UInt8]?
-    /// Each key character converted alone (UTF-8).
-    private let alone: [UInt32: [UInt8]]
+    /// Each key character converted alone: its UTF-8 in `alonePool` at
+    /// `aloneSpans[scalar]` (offset << 8 | length), for scalars below
+    /// `flatSpans` (the BMP and the first supplementary planes); others in
+    /// `otherSpans`.
+    private let aloneSpans: [UInt32]
+    private let otherSpans: [UInt32: UInt32]
+    static let flatSpans: UInt32 = 0x30000
+    private let alonePool: [UInt8]
     /// Conversions of multi-character pieces, in shards to keep threads apart.
     private let pieces: [PieceShard]
 
     static let pieceShards = 16
     /// Longer pieces are converted each time (they rarely repeat).
-    static let maxCachedPieceBytes = 24
+    static let maxCachedPieceBytes = 15
     static let maxCachedPiecesPerShard = 1 << 16
 
     /// Opens OpenCC profile `profile` (`t2s`, `s2t`, …, or a path to a
@@ -56,15 +62,26 @@ public final class ScriptConverter: Sendable {
 
         var table = [UInt8](repeating: 0, count: 0x110000)
         let valid = table.withUnsafeMutableBufferPointer { tihua_opencc_key_classes(h, $0.baseAddress!) } == 1
-        var alone: [UInt32: [UInt8]] = [:]
+        var spans = [UInt32](repeating: 0, count: valid ? Int(Self.flatSpans) : 0)
+        var others: [UInt32: UInt32] = [:]
+        var pool: [UInt8] = []
         if valid {
             for scalar in 0..<UInt32(0x110000) where table[Int(scalar)] != 0 {
                 guard let s = Unicode.Scalar(scalar) else { continue }
-                alone[scalar] = try Self.direct(handle, Array(String(Character(s)).utf8), profile: self.profile)
+                let converted = try Self.direct(handle, Array(String(Character(s)).utf8), profile: self.profile)
+                guard converted.count < 256, pool.count < 1 << 24 else {
+                    table[Int(scalar)] = 2  // converted as a piece instead
+                    continue
+                }
+                let span = UInt32(pool.count) << 8 | UInt32(converted.count)
+                if scalar < Self.flatSpans { spans[Int(scalar)] = span } else { others[scalar] = span }
+                pool += converted
             }
         }
         classes = valid ? table : nil
-        self.alone = alone
+        aloneSpans = spans
+        otherSpans = others
+        alonePool = pool
     }
 
     private static let opened = Mutex<[String: ScriptConverter]>([:])
@@ -86,10 +103,10 @@ public final class ScriptConverter: Sendable {
     /// are kept as they are.
     public func convert(_ text: String) throws -> String {
         if text.isEmpty { return text }
-        var text = text
-        return try text.withUTF8 { bytes in
+        var copy = text
+        return try copy.withUTF8 { bytes in
             guard let classes else { return String(decoding: try Self.direct(handle, Array(bytes), profile: profile), as: UTF8.self) }
-            return try classes.withUnsafeBufferPointer { try convert(bytes, classes: $0) }
+            return try classes.withUnsafeBufferPointer { try convert(bytes, classes: $0) } ?? text
         }
     }
 
@@ -98,36 +115,53 @@ public final class ScriptConverter: Sendable {
         String(decoding: try Self.direct(handle, Array(text.utf8), profile: profile), as: UTF8.self)
     }
 
-    private func convert(_ bytes: UnsafeBufferPointer<UInt8>, classes: UnsafeBufferPointer<UInt8>) throws -> String {
-        var out: [UInt8] = []
-        out.reserveCapacity(bytes.count + 8)
+    private func convert(_ bytes: UnsafeBufferPointer<UInt8>, classes: UnsafeBufferPointer<UInt8>) throws -> String? {
+        // Most lines of a text already in the target script hold no key
+        // character at all: nothing to build then.
         var i = 0
-        var pieceStart = -1, pieceScalars = 0, pieceFirst: UInt32 = 0
-        func flush(_ end: Int) throws {
-            guard pieceStart >= 0 else { return }
-            if pieceScalars == 1 {
-                out += alone[pieceFirst]!
-            } else {
-                out += try piece(UnsafeBufferPointer(rebasing: bytes[pieceStart..<end]))
-            }
-            pieceStart = -1
-        }
         while i < bytes.count {
             let (scalar, length) = Self.decode(bytes, at: i)
-            switch classes[Int(scalar)] {
-            case 0:
-                try flush(i)
-                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<(i + length)]))
-            case 1:
-                try flush(i)
-                out += alone[scalar]!
-            default:
-                if pieceStart < 0 { (pieceStart, pieceScalars, pieceFirst) = (i, 0, scalar) }
-                pieceScalars += 1
-            }
+            if classes[Int(scalar)] != 0 { break }
             i += length
         }
-        try flush(bytes.count)
+        if i == bytes.count { return nil }
+        var out: [UInt8] = []
+        out.reserveCapacity(bytes.count + 8)
+        out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[0..<i]))
+        var pieceStart = -1, pieceScalars = 0, pieceFirst: UInt32 = 0
+        try alonePool.withUnsafeBufferPointer { pool in
+          try aloneSpans.withUnsafeBufferPointer { flat in
+            func appendAlone(_ scalar: UInt32) {
+                let span = scalar < Self.flatSpans ? flat[Int(scalar)] : otherSpans[scalar]!
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: pool[Int(span >> 8)..<Int(span >> 8 + span & 0xFF)]))
+            }
+            func flush(_ end: Int) throws {
+                guard pieceStart >= 0 else { return }
+                if pieceScalars == 1 {
+                    appendAlone(pieceFirst)
+                } else {
+                    out += try piece(UnsafeBufferPointer(rebasing: bytes[pieceStart..<end]))
+                }
+                pieceStart = -1
+            }
+            while i < bytes.count {
+                let (scalar, length) = Self.decode(bytes, at: i)
+                switch classes[Int(scalar)] {
+                case 0:
+                    try flush(i)
+                    out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[i..<(i + length)]))
+                case 1:
+                    try flush(i)
+                    appendAlone(scalar)
+                default:
+                    if pieceStart < 0 { (pieceStart, pieceScalars, pieceFirst) = (i, 0, scalar) }
+                    pieceScalars += 1
+                }
+                i += length
+            }
+            try flush(bytes.count)
+          }
+        }
         return String(decoding: out, as: UTF8.self)
     }
 
@@ -135,10 +169,10 @@ public final class ScriptConverter: Sendable {
     /// OpenCC (remembered when short).
     private func piece(_ bytes: UnsafeBufferPointer<UInt8>) throws -> [UInt8] {
         guard bytes.count <= Self.maxCachedPieceBytes else { return try Self.direct(handle, Array(bytes), profile: profile) }
-        let key = Array(bytes)
-        let shard = pieces[abs(key.hashValue % Self.pieceShards)]
+        let key = PieceKey(bytes)
+        let shard = pieces[Int((key.low ^ key.low >> 29 ^ key.high) % UInt64(Self.pieceShards))]
         if let hit = shard.cache.withLock({ $0[key] }) { return hit }
-        let converted = try Self.direct(handle, key, profile: profile)
+        let converted = try Self.direct(handle, Array(bytes), profile: profile)
         shard.cache.withLock { cache in
             if cache.count < Self.maxCachedPiecesPerShard { cache[key] = converted }
         }
@@ -187,7 +221,21 @@ public final class ScriptConverter: Sendable {
     }
 
     private final class PieceShard: Sendable {
-        let cache = Mutex<[[UInt8]: [UInt8]]>([:])
+        let cache = Mutex<[PieceKey: [UInt8]]>([:])
+    }
+
+    /// A short piece as its UTF-8 bytes packed into two words (pieces of at
+    /// most 16 bytes are cached).
+    private struct PieceKey: Hashable {
+        let low: UInt64, high: UInt64
+        init(_ bytes: UnsafeBufferPointer<UInt8>) {
+            var l: UInt64 = 0, h: UInt64 = 0
+            for (i, b) in bytes.enumerated() {
+                if i < 8 { l |= UInt64(b) << (8 * UInt64(i)) } else { h |= UInt64(b) << (8 * UInt64(i - 8)) }
+            }
+            low = l
+            high = h ^ UInt64(bytes.count) << 56
+        }
     }
 
     /// Owns the OpenCC converter. Safe to share: OpenCC's conversion only

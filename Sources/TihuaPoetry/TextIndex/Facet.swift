@@ -1,7 +1,7 @@
 import Foundation
 
 /// Keys of the facet table: what a metadata filter selects exactly.
-enum Facet {
+enum Facet: Hashable {
     case dynasty(String)
     case author(String)
     case form(PoemForm)

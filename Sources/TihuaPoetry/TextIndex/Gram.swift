@@ -28,7 +28,7 @@ enum Gram {
         return key.reduce(0) { $0 << 8 | UInt64($1) }
     }
 
-    /// The distinct grams of `lines` (as `kind`), ascending.
+    /// The grams of `lines` (as `kind`), in order, with repeats.
     static func codes(_ lines: [String], kind: Kind, into out: inout [UInt64]) {
         for line in lines {
             var previous: UInt32?
@@ -40,12 +40,17 @@ enum Gram {
         }
     }
 
+    /// The line and title grams of a normalised poem, in text order and with
+    /// repeats, appended to `out` (an import sorts all of them at once).
+    static func appendCodes(of poem: Poem, to out: inout [UInt64]) {
+        codes(poem.normalizedLines, kind: .line, into: &out)
+        if let title = poem.normalizedTitle { codes([title], kind: .title, into: &out) }
+    }
+
     /// The distinct line and title grams of a normalised poem, ascending.
     static func codes(of poem: Poem) -> [UInt64] {
         var out: [UInt64] = []
-        out.reserveCapacity(poem.normalizedLines.reduce(0) { $0 + $1.unicodeScalars.count } + 16)
-        codes(poem.normalizedLines, kind: .line, into: &out)
-        if let title = poem.normalizedTitle { codes([title], kind: .title, into: &out) }
+        appendCodes(of: poem, to: &out)
         out.sort()
         var unique = 0
         for v in out where unique == 0 || out[unique - 1] != v {
