@@ -2,8 +2,8 @@
 /// sizes, weight format(s) and dtypes, tensor and parameter counts, the
 /// tensors the model does not use, the identity, and every problem found
 /// (not only the first). `tihua model inspect` prints it.
-public struct ModelInspection: Sendable {
-    public struct File: Sendable, Equatable {
+public struct ModelInspection: Sendable, Encodable {
+    public struct File: Sendable, Equatable, Encodable {
         public let path: String
         public let bytes: Int
     }
@@ -141,17 +141,29 @@ public struct ModelInspection: Sendable {
                                   tensors: binder.bound)
         }
     }
+}
 
-    /// One JSON object: {"architecture", "format", "files", "dtypes",
-    /// "tensors", "parameters", "sizes", "unused", "identity", "problems"}.
-    public var json: String {
-        func s(_ text: String?) -> String { text.map(SafeTensorsWriter.jsonString) ?? "null" }
-        func list(_ items: [String]) -> String { "[" + items.map(SafeTensorsWriter.jsonString).joined(separator: ",") + "]" }
-        let fileList = files.map { "{\"path\":\(s($0.path)),\"bytes\":\($0.bytes)}" }.joined(separator: ",")
-        let sizeList = sizes.map { "\(s($0.key)):\($0.value)" }.joined(separator: ",")
-        return "{\"folder\":\(s(folder)),\"architecture\":\(s(architecture)),\"format\":\(s(format?.rawValue)),"
-            + "\"files\":[\(fileList)],\"dtypes\":\(list(dtypes)),\"tensors\":\(tensors),\"parameters\":\(parameters),"
-            + "\"sizes\":{\(sizeList)},\"unused\":\(list(unused)),\"identity\":\(s(identity)),\"problems\":\(list(problems)),"
-            + "\"usable\":\(isUsable)}"
+extension ModelInspection {
+    private enum Keys: String, CodingKey {
+        case folder, architecture, format, files, dtypes, tensors, parameters, sizes, unused, identity, problems, usable
+    }
+
+    /// {"folder", "architecture", "format", "files": [{"path", "bytes"}], "dtypes",
+    /// "tensors", "parameters", "sizes": {…}, "unused", "identity", "problems", "usable"};
+    /// absent values are null.
+    public func encode(to encoder: any Encoder) throws {
+        var c = encoder.container(keyedBy: Keys.self)
+        try c.encode(folder, forKey: .folder)
+        try c.encode(architecture, forKey: .architecture)
+        try c.encode(format?.rawValue, forKey: .format)
+        try c.encode(files, forKey: .files)
+        try c.encode(dtypes, forKey: .dtypes)
+        try c.encode(tensors, forKey: .tensors)
+        try c.encode(parameters, forKey: .parameters)
+        try c.encode(Dictionary(uniqueKeysWithValues: sizes.map { ($0.key, $0.value) }), forKey: .sizes)
+        try c.encode(unused, forKey: .unused)
+        try c.encode(identity, forKey: .identity)
+        try c.encode(problems, forKey: .problems)
+        try c.encode(isUsable, forKey: .usable)
     }
 }
