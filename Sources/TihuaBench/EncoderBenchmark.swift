@@ -18,6 +18,9 @@ public enum EncoderBenchmark {
         public var seed: UInt64 = 1
         /// The model measured: ViT-B/16 + BERT-base unless a test asks for less.
         public var config = CLIPConfig.base
+        /// A model folder to measure instead of random weights in memory (any
+        /// weight format: comparing a pytorch_model.bin with its safetensors copy).
+        public var modelFolder: String?
         public init() {}
     }
 
@@ -45,11 +48,18 @@ public enum EncoderBenchmark {
     }
 
     public static func run(_ options: Options, progress: (String) -> Void = { _ in }) throws -> Report {
-        let config = options.config
-        progress("building random weights in memory (vision \(config.vision.layers)×\(config.vision.hiddenSize), text \(config.text.layers)×\(config.text.hiddenSize))")
-        let weights = RandomCLIPWeights.make(config, seed: options.seed)
-        let tokenizer = try BertTokenizer(vocabulary: BertVocabulary(tokens: RandomCLIPWeights.vocabulary(size: config.text.vocabSize)))
-        let model = try CLIPModel(config: config, weights: weights, tokenizer: tokenizer, identity: "random")
+        let model: CLIPModel
+        if let folder = options.modelFolder {
+            progress("opening \(folder)")
+            model = try CLIPModel(folder: folder)
+        } else {
+            let config = options.config
+            progress("building random weights in memory (vision \(config.vision.layers)×\(config.vision.hiddenSize), text \(config.text.layers)×\(config.text.hiddenSize))")
+            let weights = RandomCLIPWeights.make(config, seed: options.seed)
+            let tokenizer = try BertTokenizer(vocabulary: BertVocabulary(tokens: RandomCLIPWeights.vocabulary(size: config.text.vocabSize)))
+            model = try CLIPModel(config: config, weights: weights, tokenizer: tokenizer, identity: "random")
+        }
+        let config = model.config, tokenizer = model.tokenizer
 
         progress("measuring sgemm")
         // The MLP's first product, the tower's most common shape. Measured

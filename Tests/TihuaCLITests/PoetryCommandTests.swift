@@ -98,3 +98,24 @@ import TihuaStore
         #expect((encoded.json()?["embedding"] as? [Double])?.count == 32 && encoded.json()?["dim"] as? Int == 32)
     }
 }
+
+/// `tihua model inspect DIR [--json]`.
+@Suite struct ModelInspectCommandTests {
+    @Test func usableAndUnusableFolders() throws {
+        let clip = CLI.samples + "/models/clip-tiny"
+        let ok = try CLI.run(["model", "inspect", clip, "--json"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let json = try #require(ok.json())
+        #expect(json["architecture"] as? String == "chinese-clip" && json["format"] as? String == "safetensors")
+        #expect(json["dtypes"] as? [String] == ["F32"] && (json["tensors"] as? Int ?? 0) > 0 && (json["parameters"] as? Int ?? 0) > 0)
+        #expect((json["identity"] as? String)?.hasPrefix("chinese-clip-") == true && (json["problems"] as? [Any])?.isEmpty == true)
+        let human = try CLI.run(["model", "inspect", CLI.samples + "/models/gpt2-tiny"])
+        #expect(human.status == 0 && human.stdout.contains("architecture gpt2"), "\(human.stdout)")
+
+        let scratch = Scratch()
+        let bad = try CLI.run(["model", "inspect", scratch.path, "--json"])
+        #expect(bad.status == 1)
+        #expect(bad.json()?["usable"] as? Bool == false)
+        #expect(bad.stderrLines.count == 1 && bad.stderr.hasPrefix("error: \(scratch.path): cannot be used"), "\(bad.stderr)")
+    }
+}

@@ -3,24 +3,19 @@ import TihuaCompute
 /// Chinese-CLIP's text tower: BERT (word + position + token-type-0
 /// embeddings, LayerNorm, post-LN blocks), the [CLS] row of the last hidden
 /// state (not BERT's pooler), then `text_projection` without bias.
-public final class CLIPTextTower: @unchecked Sendable {
+public final class CLIPTextTower: @unchecked Sendable {  // immutable after init; `weights` points into `source`, read only
     public let config: CLIPTextConfig
     public let projectionDim: Int
     private let weights: CLIPTextWeights
     private let source: TensorSource   // keeps the weights' memory alive
-    private var fused: [FusedQKV] = []  // built on the first forward pass, under ComputeLock
-
-    /// The fused Q/K/V projections, built on first use (call under ComputeLock).
-    private func fusedProjections() -> [FusedQKV] {
-        if fused.isEmpty { fused = FusedQKV.build(weights.layers.map(\.attention), hidden: config.hiddenSize) }
-        return fused
-    }
+    private let fused: [FusedQKV]      // built once here, read by every forward pass
 
     init(config: CLIPTextConfig, projectionDim: Int, binder: WeightBinder) throws {
         self.config = config
         self.projectionDim = projectionDim
         self.weights = try CLIPTextWeights(binder, config, projectionDim: projectionDim)
         self.source = binder.source
+        self.fused = FusedQKV.build(weights.layers.map(\.attention), hidden: config.hiddenSize)
     }
 
     /// One forward pass over a batch of token sequences, padded to the
@@ -78,7 +73,7 @@ public final class CLIPTextTower: @unchecked Sendable {
         embed(batch, into: x, tokens: T)
         var hidden: [[Float]] = keepHiddenStates ? [ws.x.array()] : []
 
-        for (layer, projection) in zip(weights.layers, fusedProjections()) {
+        for (layer, projection) in zip(weights.layers, fused) {
             // x = LN(x + Attention(x)·Woᵀ + bo)
             ws.selfAttention(projection, input: x, keyMask: mask.pointer)
             ws.normed.pointer.update(from: x, count: n * C)

@@ -4,24 +4,19 @@ import TihuaCompute
 /// without bias, class token, position embeddings, `pre_layrnorm`, pre-LN
 /// blocks with quick-GELU, `post_layernorm` on the class token, then
 /// `visual_projection` without bias.
-public final class CLIPVisionTower: @unchecked Sendable {
+public final class CLIPVisionTower: @unchecked Sendable {  // immutable after init; `weights` points into `source`, read only
     public let config: CLIPVisionConfig
     public let projectionDim: Int
     private let weights: CLIPVisionWeights
     private let source: TensorSource   // keeps the weights' memory alive
-    private var fused: [FusedQKV] = []  // built on the first forward pass, under ComputeLock
-
-    /// The fused Q/K/V projections, built on first use (call under ComputeLock).
-    private func fusedProjections() -> [FusedQKV] {
-        if fused.isEmpty { fused = FusedQKV.build(weights.layers.map(\.attention), hidden: config.hiddenSize) }
-        return fused
-    }
+    private let fused: [FusedQKV]      // built once here, read by every forward pass
 
     init(config: CLIPVisionConfig, projectionDim: Int, binder: WeightBinder) throws {
         self.config = config
         self.projectionDim = projectionDim
         self.weights = try CLIPVisionWeights(binder, config, projectionDim: projectionDim)
         self.source = binder.source
+        self.fused = FusedQKV.build(weights.layers.map(\.attention), hidden: config.hiddenSize)
     }
 
     public struct Output: Sendable {
@@ -65,7 +60,7 @@ public final class CLIPVisionTower: @unchecked Sendable {
         Kernels.layerNorm(out: x, inp: x, weight: weights.preNormWeight, bias: weights.preNormBias, rows: n, channels: C, eps: c.layerNormEps)
         var hidden: [[Float]] = keepHiddenStates ? [ws.x.array()] : []
 
-        for (layer, projection) in zip(weights.layers, fusedProjections()) {
+        for (layer, projection) in zip(weights.layers, fused) {
             // x += Attention(LN1(x))·Woᵀ + bo
             Kernels.layerNorm(out: ws.normed.pointer, inp: x, weight: layer.norm1Weight, bias: layer.norm1Bias, rows: n, channels: C, eps: c.layerNormEps)
             ws.selfAttention(projection, input: ws.normed.pointer, keyMask: nil)

@@ -1,9 +1,9 @@
 /// The query, key and value projections of one layer as a single nn.Linear
 /// of [3C, C] (rows: Wq, then Wk, then Wv) with bias [3C], so that one sgemm
 /// of N = 3C replaces three of N = C (a wider product runs closer to the
-/// machine's sgemm peak). Built from the separate tensors on a tower's first
-/// forward pass, so opening a model still copies nothing.
-final class FusedQKV: @unchecked Sendable {
+/// machine's sgemm peak). Built from the separate tensors when a tower is
+/// loaded, never during a forward pass.
+final class FusedQKV: @unchecked Sendable {  // written in init only, then read by forward passes
     let hidden: Int
     let weight: UnsafeMutablePointer<Float>  // [3C, C]
     let bias: UnsafeMutablePointer<Float>    // [3C]

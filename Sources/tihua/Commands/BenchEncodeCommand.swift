@@ -25,6 +25,9 @@ struct BenchEncodeCommand: ParsableCommand {
     @Flag(name: .long, help: "Skip writing the ~750 MB model folder and timing its open.")
     var skipOpen = false
 
+    @Option(name: .long, help: ArgumentHelp("Measure this model folder (any weight format) instead of random weights in memory.", valueName: "dir"))
+    var model: String?
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -38,7 +41,8 @@ struct BenchEncodeCommand: ParsableCommand {
         options.imageBatch = min(8, images)
         options.texts = texts
         options.textBatch = min(32, texts)
-        options.measureOpen = !skipOpen
+        options.measureOpen = !skipOpen && model == nil
+        options.modelFolder = model
         let report = try EncoderBenchmark.run(options) { printNote("… \($0)") }
         if output.json {
             try printJSONLine(report)
