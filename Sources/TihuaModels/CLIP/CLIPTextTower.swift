@@ -8,9 +8,9 @@ public final class CLIPTextTower: @unchecked Sendable {
     public let projectionDim: Int
     private let weights: CLIPTextWeights
     private let source: TensorSource   // keeps the weights' memory alive
-    private var fused: [FusedQKV] = []  // built on the first forward pass, under ComputeLock
+    private var fused: [FusedQKV] = []  // built on the first forward pass
 
-    /// The fused Q/K/V projections, built on first use (call under ComputeLock).
+    /// The fused Q/K/V projections, built on first use (inside a forward pass).
     private func fusedProjections() -> [FusedQKV] {
         if fused.isEmpty { fused = FusedQKV.build(weights.layers.map(\.attention), hidden: config.hiddenSize) }
         return fused
@@ -60,7 +60,7 @@ public final class CLIPTextTower: @unchecked Sendable {
         guard B > 0 else {
             return Output(lengths: [], sequenceLength: 0, hiddenSize: C, projected: [], hiddenStates: [])
         }
-        return ComputeLock.run { compute(batch, tokens: T, keepHiddenStates: keepHiddenStates) }
+        return ComputeBudget.forwardPass { compute(batch, tokens: T, keepHiddenStates: keepHiddenStates) }
     }
 
     /// The pass itself, on validated input: [B, T] ids → Output.

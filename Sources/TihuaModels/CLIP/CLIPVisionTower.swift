@@ -9,9 +9,9 @@ public final class CLIPVisionTower: @unchecked Sendable {
     public let projectionDim: Int
     private let weights: CLIPVisionWeights
     private let source: TensorSource   // keeps the weights' memory alive
-    private var fused: [FusedQKV] = []  // built on the first forward pass, under ComputeLock
+    private var fused: [FusedQKV] = []  // built on the first forward pass
 
-    /// The fused Q/K/V projections, built on first use (call under ComputeLock).
+    /// The fused Q/K/V projections, built on first use (inside a forward pass).
     private func fusedProjections() -> [FusedQKV] {
         if fused.isEmpty { fused = FusedQKV.build(weights.layers.map(\.attention), hidden: config.hiddenSize) }
         return fused
@@ -52,7 +52,7 @@ public final class CLIPVisionTower: @unchecked Sendable {
             throw ModelError(.invalidInput, "vision tower: pixel value \(i) (image \(i / c.pixelsPerImage)) is \(pixels[i])")
         }
         guard B > 0 else { return Output(count: 0, tokens: T, hiddenSize: C, projected: [], pooled: [], hiddenStates: []) }
-        return ComputeLock.run { compute(pixels.baseAddress!, count: B, keepHiddenStates: keepHiddenStates) }
+        return ComputeBudget.forwardPass { compute(pixels.baseAddress!, count: B, keepHiddenStates: keepHiddenStates) }
     }
 
     /// The pass itself, on validated input: [B, channels, S, S] → Output.

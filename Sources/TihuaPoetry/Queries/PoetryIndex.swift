@@ -32,6 +32,9 @@ public struct PoetryIndex: Sendable {
 
     public init(index: TihuaIndex) { self.index = index }
 
+    /// Keywords considered at most for a diverse selection.
+    public static let maxDiversityPool = 10_000
+
     /// The `k` keywords closest to `query`: plain top-k (as Image2Poem does),
     /// or with `diversity` λ < 1 maximal marginal relevance over the 10·k
     /// closest, so that near-synonyms do not fill the prefix. Always exact
@@ -40,7 +43,10 @@ public struct PoetryIndex: Sendable {
         let c = try handle(BuiltinCollection.keywords)
         return try index.read { txn in
             let snapshot = try embedded(txn, c, model: model)
-            let pool = diversity == nil ? k : max(k, min(10 * k, snapshot.vectorCount))
+            // The diversity pool: 10·k, at most every keyword and at most
+            // `maxDiversityPool` (its cost grows with k × pool); k itself may be huge.
+            let pool = diversity == nil ? k
+                : min(max(k, k > snapshot.vectorCount / 10 ? snapshot.vectorCount : 10 * k), snapshot.vectorCount, Self.maxDiversityPool)
             let hits = try VectorSearch.neighbors(snapshot, try QueryMatrix(query, dimension: query.count),
                                                   k: pool, method: .exact).hits(query: 0)
             var chosen = Array(hits.indices.prefix(k))

@@ -14,8 +14,8 @@ struct DeleteCommand: ParsableCommand {
 
     func run() throws {
         let index = try TihuaIndex(path: indexOptions.index)
-        let c = try index.requireCollection(collection)
-        let deleted = try index.update(c) { writer in try ids.filter { try writer.delete($0) }.count }
+        guard let c = try index.collection(collection) else { throw StoreError.noCollection(collection, in: index.path) }
+        let deleted = try index.write(c) { writer in try writer.delete(ids: ids) }
         if output.json {
             try printJSONLine(["deleted": deleted, "missing": ids.count - deleted])
         } else {

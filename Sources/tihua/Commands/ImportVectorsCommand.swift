@@ -1,4 +1,5 @@
 import ArgumentParser
+import TihuaFormats
 import TihuaStore
 
 struct ImportVectorsCommand: ParsableCommand {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import TihuaSearch
+import TihuaFormats
 import TihuaStore
 
 /// `--exact | --nprobe N`, shared by `search` and `bench search`.
