@@ -21,15 +21,18 @@ let package = Package(
         .systemLibrary(name: "COpenCC", pkgConfig: "opencc", providers: [.apt(["libopencc-dev"])]),
         // libjpeg-turbo behind a small C shim that turns its fatal errors into return codes.
         .target(name: "CTihuaJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+        // SIMD kernels (float32/float16/SQ8 dot products, codecs) with runtime
+        // CPU dispatch and bit-identical portable code.
+        .target(name: "CTihuaKernels", linkerSettings: [.linkedLibrary("m")]),
 
         // BLAS, parallel loops and vector helpers shared by search and models.
-        .target(name: "TihuaCompute", dependencies: ["COpenBLAS"]),
+        .target(name: "TihuaCompute", dependencies: ["COpenBLAS", "CTihuaKernels"]),
         .target(name: "TihuaStore", dependencies: ["CLMDB", "TihuaCompute"]),
         .target(name: "TihuaSearch", dependencies: ["TihuaStore", "TihuaCompute"]),
         // Input file formats (.npy matrices, ids files) and their import into an index.
         .target(name: "TihuaFormats", dependencies: ["TihuaStore", "TihuaCompute"]),
         .target(name: "TihuaModels", dependencies: ["TihuaCompute", "CTihuaJPEG"]),
-        .target(name: "TihuaPoetry", dependencies: ["TihuaStore", "TihuaSearch", "TihuaModels", "TihuaCompute", "COpenCC"]),
+        .target(name: "TihuaPoetry", dependencies: ["TihuaStore", "TihuaSearch", "TihuaFormats", "TihuaModels", "TihuaCompute", "COpenCC"]),
         // Benchmarks and their random weights and synthetic data: used by
         // `tihua bench` and the tests, never by the product's own paths.
         .target(name: "TihuaBench", dependencies: ["TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaCompute"]),
@@ -50,6 +53,8 @@ let package = Package(
         .testTarget(name: "TihuaStoreTests", dependencies: ["TihuaStore", "TihuaCompute", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaFormatsTests", dependencies: ["TihuaFormats", "TihuaStore", "TihuaCompute", "TihuaTestSupport"]),
         .testTarget(name: "TihuaSearchTests", dependencies: ["TihuaSearch", "TihuaCompute", "TihuaTestSupport"]),
+        .testTarget(name: "TihuaKernelsTests", dependencies: ["TihuaSearch", "TihuaCompute", "CTihuaKernels", "TihuaTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaModelsTests", dependencies: ["TihuaModels", "TihuaCompute", "TihuaBench", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaPoetryTests", dependencies: ["TihuaPoetry", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaCLITests", dependencies: ["tihua", "TihuaStore", "TihuaTestSupport"], resources: [.copy("Fixtures")]),

@@ -61,7 +61,7 @@ extension CollectionInfo {
         do {
             info = try JSONDecoder().decode(CollectionInfo.self, from: Data(bytes))
         } catch let error as DecodingError {
-            throw corrupt("is unreadable: \(Self.describe(error))")
+            throw corrupt("is unreadable: \(error.summary)")
         } catch {
             throw corrupt("is unreadable: not valid JSON")
         }
@@ -95,20 +95,5 @@ extension CollectionInfo {
             if ivf.trainedOn < 0 { return "has an IVF index trained on \(ivf.trainedOn) vectors" }
         }
         return nil
-    }
-
-    /// One line for a decoding failure: the field and what was wrong.
-    static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [CodingKey]) -> String {
-            keys.isEmpty ? "the document" : "field '" + keys.map { $0.intValue.map(String.init) ?? $0.stringValue }.joined(separator: ".") + "'"
-        }
-        switch error {
-        case .typeMismatch(let type, let context): return "\(path(context.codingPath)) is not a \(type)"
-        case .valueNotFound(let type, let context): return "\(path(context.codingPath)) is null, not a \(type)"
-        case .keyNotFound(let key, let context): return "\(path(context.codingPath + [key])) is missing"
-        case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "not valid JSON" : "\(path(context.codingPath)) has an unknown value"
-        @unknown default: return "not the metadata of a collection"
-        }
     }
 }

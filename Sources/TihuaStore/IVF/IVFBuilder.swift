@@ -48,7 +48,7 @@ public struct IVFBuildReport: Sendable {
 
 /// Builds (or rebuilds) a collection's IVF index: spherical k-means on a
 /// sample, every vector assigned to its nearest centroid, lists written in
-/// batches of transactions and switched in at once (`stagedWrite`): readers
+/// batches of transactions and switched in at once (one `write`): readers
 /// use the old index until the new one is published, and a build that fails
 /// or is killed leaves the old one in place.
 public enum IVFBuilder {
