@@ -1,3 +1,4 @@
+import TihuaCompute
 /// Where one stored tensor's elements are: a storage (bytes inside a mapped
 /// file), an element offset into it, a shape and strides in elements (torch's
 /// view of a storage; a safetensors tensor is the contiguous case), and
@@ -135,7 +136,7 @@ struct TensorLayout: @unchecked Sendable {  // immutable; `storage` is read-only
         case .f16:
             forEachElementIndex { i, e in
                 let bits = raw.loadUnaligned(fromByteOffset: 2 * e, as: UInt16.self)
-                out[i] = HalfFloat.toFloat(swap ? bits.byteSwapped : bits)
+                out[i] = Half.toFloat(swap ? bits.byteSwapped : bits)
             }
         case .bf16:
             forEachElementIndex { i, e in
