@@ -14,7 +14,7 @@ package enum ModelOpenBenchmark {
         package var weightMegabytes: Double
         /// Headers, pickle and zip directory only (`ModelFolder.openWeights`): median ms.
         package var readWeightsMilliseconds: Double
-        /// The whole model (tensors bound and checked, fused Q/K/V built), the
+        /// The whole model (every tensor bound and checked against the config), the
         /// identity from a warm cache: median ms.
         package var openMilliseconds: Double
         /// The first open of these files: every weight hashed for the identity.

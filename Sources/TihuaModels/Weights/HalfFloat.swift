@@ -1,6 +1,7 @@
 /// IEEE 754 half precision to single precision, by bits (Float16 is not
 /// available on every platform Swift runs on).
 enum HalfFloat {
+    @inline(__always)
     static func toFloat(_ h: UInt16) -> Float {
         let sign = UInt32(h & 0x8000) << 16
         let exponent = Int(h >> 10) & 0x1F
