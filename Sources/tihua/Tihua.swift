@@ -17,7 +17,7 @@ struct Tihua: ParsableCommand {
     /// words with its exit code (64 for usage); a run error is one line
     /// `error: …` and exit 1.
     static func main() {
-        Signals.restoreDefaultQuit()
+        Signals.restoreTerminatingSignals()
         var command: any ParsableCommand
         do {
             command = try parseAsRoot()
