@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "TihuaPoetry", targets: ["TihuaPoetry"]),
         .library(name: "TihuaStore", targets: ["TihuaStore"]),
         .library(name: "TihuaSearch", targets: ["TihuaSearch"]),
+        .library(name: "TihuaFormats", targets: ["TihuaFormats"]),
         .library(name: "TihuaModels", targets: ["TihuaModels"]),
     ],
     dependencies: [
@@ -30,19 +31,29 @@ let package = Package(
         .target(name: "TihuaCompute", dependencies: ["COpenBLAS", "CTihuaKernels"]),
         .target(name: "TihuaStore", dependencies: ["CLMDB", "TihuaCompute"]),
         .target(name: "TihuaSearch", dependencies: ["TihuaStore", "TihuaCompute"]),
+        // Input file formats (.npy matrices, ids files) and their import into an index.
+        .target(name: "TihuaFormats", dependencies: ["TihuaStore", "TihuaCompute"]),
         .target(name: "TihuaModels", dependencies: ["TihuaCompute", "CTihuaJPEG", "CXXHash"]),
-        .target(name: "TihuaPoetry", dependencies: ["TihuaStore", "TihuaSearch", "TihuaModels", "COpenCC"]),
+        .target(name: "TihuaPoetry", dependencies: ["TihuaStore", "TihuaSearch", "TihuaFormats", "TihuaModels", "TihuaCompute", "COpenCC"]),
         // Benchmarks and their random weights and synthetic data: used by
         // `tihua bench` and the tests, never by the product's own paths.
         .target(name: "TihuaBench", dependencies: ["TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaCompute"]),
         .executableTarget(name: "tihua", dependencies: [
-            "TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaBench",
+            "TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaFormats", "TihuaModels", "TihuaCompute", "TihuaBench",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // The fuzzing harness of the store's and formats' parsers (Tools/fuzz/README.md):
+        // replays inputs when built normally, runs libFuzzer when built with
+        // -sanitize=fuzzer -DFUZZING. Not part of `swift test`.
+        .executableTarget(name: "tihua-fuzz", dependencies: ["TihuaStore", "TihuaFormats"], path: "Tools/fuzz",
+                          exclude: ["README.md", "corpus"]),
+
         // Helpers shared by the test targets (temporary folders).
         .target(name: "TihuaTestSupport", path: "Tests/TihuaTestSupport"),
+        .testTarget(name: "TihuaComputeTests", dependencies: ["TihuaCompute"]),
         .testTarget(name: "TihuaStoreTests", dependencies: ["TihuaStore", "TihuaCompute", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TihuaFormatsTests", dependencies: ["TihuaFormats", "TihuaStore", "TihuaCompute", "TihuaTestSupport"]),
         .testTarget(name: "TihuaSearchTests", dependencies: ["TihuaSearch", "TihuaCompute", "TihuaTestSupport"]),
         .testTarget(name: "TihuaKernelsTests", dependencies: ["TihuaSearch", "TihuaCompute", "CTihuaKernels", "TihuaTestSupport"],
                     resources: [.copy("Fixtures")]),

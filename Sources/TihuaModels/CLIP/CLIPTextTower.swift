@@ -53,7 +53,7 @@ public final class CLIPTextTower: @unchecked Sendable {  // immutable after init
         guard B > 0 else {
             return Output(lengths: [], sequenceLength: 0, hiddenSize: C, projected: [], hiddenStates: [])
         }
-        return ComputeLock.run { compute(batch, tokens: T, keepHiddenStates: keepHiddenStates) }
+        return ComputeBudget.forwardPass { compute(batch, tokens: T, keepHiddenStates: keepHiddenStates) }
     }
 
     /// The pass itself, on validated input: [B, T] ids → Output.

@@ -45,7 +45,7 @@ public final class CLIPVisionTower: @unchecked Sendable {  // immutable after in
             throw ModelError(.invalidInput, "vision tower: pixel value \(i) (image \(i / c.pixelsPerImage)) is \(pixels[i])")
         }
         guard B > 0 else { return Output(count: 0, tokens: T, hiddenSize: C, projected: [], pooled: [], hiddenStates: []) }
-        return ComputeLock.run { compute(pixels.baseAddress!, count: B, keepHiddenStates: keepHiddenStates) }
+        return ComputeBudget.forwardPass { compute(pixels.baseAddress!, count: B, keepHiddenStates: keepHiddenStates) }
     }
 
     /// The pass itself, on validated input: [B, channels, S, S] → Output.

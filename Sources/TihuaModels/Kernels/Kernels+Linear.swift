@@ -15,7 +15,7 @@ extension Kernels {
         precondition(!(accumulate && activation != nil), "a residual add takes no activation")
         BLAS.sgemm(m: rows, n: outFeatures, k: inFeatures,
                    a: inp, lda: inFeatures, b: weight, ldb: inFeatures, bTransposed: true,
-                   c: out, ldc: outFeatures, beta: accumulate ? 1 : 0)
+                   c: out, ldc: outFeatures, beta: accumulate ? 1 : 0, threads: ComputeBudget.threadsPerPass)
         biasActivation(out, bias: bias, rows: rows, channels: outFeatures, activation: activation)
     }
 
@@ -48,7 +48,7 @@ extension Kernels {
         precondition(!(accumulate && activation != nil), "a residual add takes no activation")
         BLAS.sgemm(m: rows, n: outFeatures, k: inFeatures,
                    a: inp, lda: inFeatures, b: weight, ldb: outFeatures, bTransposed: false,
-                   c: out, ldc: outFeatures, beta: accumulate ? 1 : 0)
+                   c: out, ldc: outFeatures, beta: accumulate ? 1 : 0, threads: ComputeBudget.threadsPerPass)
         biasActivation(out, bias: bias, rows: rows, channels: outFeatures, activation: activation)
     }
 

@@ -154,7 +154,7 @@ struct TensorLayout: @unchecked Sendable {  // immutable; `storage` is read-only
         case .f16:
             forEachElementIndex { i, e in
                 let bits = raw.loadUnaligned(fromByteOffset: 2 * e, as: UInt16.self)
-                out[i] = HalfFloat.toFloat(swap ? bits.byteSwapped : bits)
+                out[i] = Half.toFloat(swap ? bits.byteSwapped : bits)
             }
         case .bf16:
             forEachElementIndex { i, e in
@@ -184,7 +184,7 @@ struct TensorLayout: @unchecked Sendable {  // immutable; `storage` is read-only
         case .f16:
             for i in range {
                 let bits = base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)
-                out[i] = HalfFloat.toFloat(swap ? bits.byteSwapped : bits)
+                out[i] = Half.toFloat(swap ? bits.byteSwapped : bits)
             }
         case .bf16:
             for i in range {

@@ -1,7 +1,8 @@
 import Foundation
 import TihuaCompute
 import Testing
-@testable import TihuaStore
+@testable import TihuaFormats
+import TihuaStore
 
 @Suite struct NPYFileTests {
     let dir = TemporaryFolder()
@@ -11,7 +12,7 @@ import Testing
     }
 
     func message(_ body: () throws -> Void) -> String? {
-        do { try body(); return nil } catch { return (error as? StoreError)?.message ?? "\(error)" }
+        do { try body(); return nil } catch { return (error as? FormatError)?.message ?? (error as? StoreError)?.message ?? "\(error)" }
     }
 
     @Test func readsFloat32Float16AndFloat64() throws {
@@ -35,11 +36,11 @@ import Testing
     }
 
     @Test func halfPrecisionSubnormalsInfinityAndNaN() {
-        #expect(NPYFile.halfToFloat(0x0001) == Float(bitPattern: 0x3380_0000))  // 2^-24
-        #expect(NPYFile.halfToFloat(0x7C00) == .infinity)
-        #expect(NPYFile.halfToFloat(0xFC00) == -.infinity)
-        #expect(NPYFile.halfToFloat(0x7E00).isNaN)
-        #expect(NPYFile.halfToFloat(0x8000).sign == .minus)
+        #expect(Half.toFloat(0x0001) == Float(bitPattern: 0x3380_0000))  // 2^-24
+        #expect(Half.toFloat(0x7C00) == .infinity)
+        #expect(Half.toFloat(0xFC00) == -.infinity)
+        #expect(Half.toFloat(0x7E00).isNaN)
+        #expect(Half.toFloat(0x8000).sign == .minus)
     }
 
     @Test func refusesWhatItCannotReadExactly() {
@@ -96,7 +97,7 @@ import Testing
                 var out = [Float](repeating: 0, count: file.rows * file.columns)
                 try out.withUnsafeMutableBufferPointer { try file.readRows(0, count: file.rows, into: $0.baseAddress!) }
                 opened += 1
-            } catch is StoreError {
+            } catch is FormatError {
                 refused += 1
             }
         }

@@ -1,7 +1,8 @@
 import Foundation
 import TihuaCompute
 import Testing
-@testable import TihuaStore
+@testable import TihuaFormats
+import TihuaStore
 
 @Suite struct VectorImportTests {
     let dir = TemporaryFolder()
@@ -15,7 +16,7 @@ import Testing
     }
 
     func failure(_ body: () throws -> Void) -> String? {
-        do { try body(); return nil } catch { return (error as? StoreError)?.message ?? "\(error)" }
+        do { try body(); return nil } catch { return (error as? FormatError)?.message ?? (error as? StoreError)?.message ?? "\(error)" }
     }
 
     @Test func importsInBatchesAndNormalises() throws {

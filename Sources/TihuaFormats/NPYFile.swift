@@ -1,3 +1,4 @@
+import TihuaCompute
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -9,9 +10,9 @@ import Glibc
 /// and version, the dictionary's syntax, the dtype, the order, the shape, and
 /// that the data section is exactly `rows × columns × item size` bytes.
 public final class NPYFile {
-    public enum ElementType: String, Sendable {
+    public enum ElementType: String, Sendable, Equatable {
         case float16 = "<f2", float32 = "<f4", float64 = "<f8"
-        var size: Int { switch self { case .float16: 2; case .float32: 4; case .float64: 8 } }
+        package var size: Int { switch self { case .float16: 2; case .float32: 4; case .float64: 8 } }
     }
 
     public let path: String
@@ -23,14 +24,21 @@ public final class NPYFile {
 
     public init(path: String) throws {
         self.path = path
-        fd = open(path, O_RDONLY | O_CLOEXEC)
+        // Non-blocking: a FIFO is refused below instead of waiting for a writer.
+        fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK)
         guard fd >= 0 else {
-            throw StoreError(.invalidInput, "\(path): cannot open (\(String(cString: strerror(errno))))")
+            throw FormatError.system(errno, path, "open")
         }
         do {
             var st = stat()
-            guard fstat(fd, &st) == 0 else { throw StoreError(.invalidInput, "\(path): cannot stat") }
-            let header = try NPYHeader.parse(fd: fd, fileSize: Int(st.st_size), path: path)
+            guard fstat(fd, &st) == 0 else { throw FormatError.system(errno, path, "stat") }
+            guard st.st_mode & S_IFMT == S_IFREG else { throw FormatError(.invalidInput, "\(path): not a regular file") }
+            let fd = self.fd
+            let header = try NPYHeader.parse(fileSize: Int(st.st_size), path: path) { offset, count in
+                var bytes = [UInt8](repeating: 0, count: count)
+                let got = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, count, off_t(offset)) }
+                return Array(bytes.prefix(max(0, got)))
+            }
             (rows, columns, elementType, dataOffset) = (header.rows, header.columns, header.type, header.dataOffset)
         } catch {
             close(fd)
@@ -55,7 +63,7 @@ public final class NPYFile {
         case .float16:
             var raw = [UInt16](repeating: 0, count: n)
             try raw.withUnsafeMutableBytes { try readFully($0.baseAddress!, n * 2, at: offset) }
-            for i in 0..<n { out[i] = Self.halfToFloat(UInt16(littleEndian: raw[i])) }
+            for i in 0..<n { out[i] = Half.toFloat(UInt16(littleEndian: raw[i])) }
         case .float64:
             var raw = [UInt64](repeating: 0, count: n)
             try raw.withUnsafeMutableBytes { try readFully($0.baseAddress!, n * 8, at: offset) }
@@ -71,25 +79,9 @@ public final class NPYFile {
             let r = pread(fd, buffer + done, count - done, off_t(offset + done))
             if r < 0 && errno == EINTR { continue }
             guard r > 0 else {
-                throw StoreError(.invalidInput, "\(path): read failed at byte \(offset + done) (the file changed while reading?)")
+                throw FormatError(r < 0 ? .io(errno) : .invalidInput, "\(path): read failed at byte \(offset + done) (the file changed while reading?)")
             }
             done += r
         }
-    }
-
-    /// IEEE 754 binary16 → binary32 (subnormals, inf and NaN included).
-    static func halfToFloat(_ h: UInt16) -> Float {
-        let sign = UInt32(h >> 15) << 31
-        let exponent = Int((h >> 10) & 0x1F)
-        var mantissa = UInt32(h & 0x3FF)
-        if exponent == 0x1F { return Float(bitPattern: sign | 0x7F80_0000 | (mantissa << 13)) }
-        if exponent == 0 {
-            if mantissa == 0 { return Float(bitPattern: sign) }
-            var e = -14
-            while mantissa & 0x400 == 0 { mantissa <<= 1; e -= 1 }
-            mantissa &= 0x3FF
-            return Float(bitPattern: sign | UInt32(e + 127) << 23 | (mantissa << 13))
-        }
-        return Float(bitPattern: sign | UInt32(exponent - 15 + 127) << 23 | (mantissa << 13))
     }
 }

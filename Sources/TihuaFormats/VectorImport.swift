@@ -1,3 +1,5 @@
+import TihuaStore
+
 /// Imports a `.npy` matrix and its ids file into a collection, all or
 /// nothing, in batches of about 64 MiB (LMDB bounds one transaction's dirty
 /// pages; the file is read one batch at a time, never whole).
@@ -21,22 +23,23 @@ public struct VectorImport {
         let file = try NPYFile(path: vectorsPath)
         let ids = try IDList.read(path: idsPath)
         guard ids.count == file.rows else {
-            throw StoreError(.invalidInput, "\(idsPath) has \(ids.count) ids but \(vectorsPath) has \(file.rows) rows")
+            throw FormatError(.invalidInput, "\(idsPath) has \(ids.count) ids but \(vectorsPath) has \(file.rows) rows")
         }
         if let existing = try index.info(of: name), let d = existing.dimension, d != file.columns {
-            throw StoreError(.invalidInput, "\(vectorsPath) has dimension \(file.columns) but collection '\(name)' holds \(d)-dimensional vectors")
+            throw FormatError(.invalidInput, "\(vectorsPath) has dimension \(file.columns) but collection '\(name)' holds \(d)-dimensional vectors")
         }
         let collection = try index.prepareCollection(name)
         try index.read { txn in
-            guard let snapshot = try? txn.snapshot(collection) else { return }
+            guard try txn.info(collection.name) != nil else { return }
+            let snapshot = try txn.snapshot(collection)
             for (line, id) in ids.enumerated() where try snapshot.record(id) != nil {
-                throw StoreError(.invalidInput, "\(idsPath) line \(line + 1): collection '\(name)' already has id '\(id)'")
+                throw FormatError(.invalidInput, "\(idsPath) line \(line + 1): collection '\(name)' already has id '\(id)'")
             }
         }
         let dimension = file.columns
         let batchRows = max(1, self.batchRows ?? (64 << 20) / (dimension * 4))
         var buffer = [Float](repeating: 0, count: min(batchRows, max(1, file.rows)) * dimension)
-        try index.stagedWrite(collection) { staged in
+        try index.write(collection) { writer in
             var start = 0
             while start < file.rows {
                 let count = min(batchRows, file.rows - start)
@@ -46,13 +49,9 @@ public struct VectorImport {
                     try VectorCheck.normalizeRows(b.baseAddress!, count: count, dimension: dimension) {
                         "\(vectorsPath) row \(first + $0) (id '\(ids[first + $0])')"
                     }
+                    try writer.addVectors(ids: Array(ids[first..<(first + count)]), vectors: b.baseAddress!, dimension: dimension)
                 }
-                let batchIDs = Array(ids[first..<(first + count)])
-                try staged.batch { writer in
-                    try buffer.withUnsafeBufferPointer {
-                        try writer.addVectors(ids: batchIDs, vectors: $0.baseAddress!, dimension: dimension)
-                    }
-                }
+                try writer.commitBatch()
                 start += count
                 progress(start, file.rows)
             }

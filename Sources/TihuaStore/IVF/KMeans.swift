@@ -18,7 +18,9 @@ public enum KMeans {
     public static func train(points: UnsafePointer<Float>, count: Int, dimension: Int, clusters: Int,
                              iterations: Int, seed: UInt64,
                              progress: (Int) throws -> Void = { _ in }) throws -> Result {
-        precondition(clusters >= 1 && clusters <= count && dimension >= 1)
+        guard dimension >= 1, clusters >= 1, clusters <= count, iterations >= 1 else {
+            throw StoreError(.invalidInput, "k-means needs 1…\(count) clusters of \(count) points, a dimension and an iteration (got \(clusters) clusters, dimension \(dimension), \(iterations) iterations)")
+        }
         var rng = SeededRandom(seed: seed)
         var centroids = [Float](repeating: 0, count: clusters * dimension)
         let initial = rng.sample(clusters, of: count)
@@ -27,7 +29,7 @@ public enum KMeans {
         }
         var assignment = [UInt32](repeating: UInt32.max, count: count)
         var done = 0
-        for iteration in 1...max(1, iterations) {
+        for iteration in 1...iterations {
             let next = centroids.withUnsafeBufferPointer {
                 NearestCentroid.assign(vectors: points, count: count, centroids: $0.baseAddress!,
                                        centroidCount: clusters, dimension: dimension)

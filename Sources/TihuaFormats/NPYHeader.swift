@@ -1,21 +1,20 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// Parser of the `.npy` header: magic, version, length, and the Python
 /// dictionary literal `{'descr': '<f4', 'fortran_order': False, 'shape': (R, C), }`.
-struct NPYHeader {
-    let rows: Int
-    let columns: Int
-    let type: NPYFile.ElementType
-    let dataOffset: Int
+package struct NPYHeader: Equatable {
+    package let rows: Int
+    package let columns: Int
+    package let type: NPYFile.ElementType
+    package let dataOffset: Int
 
     static let maxHeaderBytes = 1 << 16
 
-    static func parse(fd: Int32, fileSize: Int, path: String) throws -> NPYHeader {
-        func fail(_ what: String) -> StoreError { StoreError(.invalidInput, "\(path): \(what)") }
-        var prefix = [UInt8](repeating: 0, count: 12)
-        let got = prefix.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, 12, 0) }
+    /// Parses the header of a file of `fileSize` bytes; `read(offset, count)`
+    /// returns the file's bytes there (fewer at its end).
+    package static func parse(fileSize: Int, path: String, read: (Int, Int) -> [UInt8]) throws -> NPYHeader {
+        func fail(_ what: String) -> FormatError { FormatError(.invalidInput, "\(path): \(what)") }
+        let prefix = read(0, 12)
+        let got = prefix.count
         guard got >= 10, prefix[0..<6] == [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59] else {
             throw fail(fileSize == 0 ? "empty file, not a .npy array" : "not a .npy file (no \\x93NUMPY magic)")
         }
@@ -35,9 +34,8 @@ struct NPYHeader {
         guard headerLength <= maxHeaderBytes, start + headerLength <= fileSize else {
             throw fail("header length \(headerLength) runs past the end of the file (\(fileSize) bytes)")
         }
-        var text = [UInt8](repeating: 0, count: headerLength)
-        let read = text.withUnsafeMutableBytes { pread(fd, $0.baseAddress!, headerLength, off_t(start)) }
-        guard read == headerLength else { throw fail("header ends early") }
+        let text = read(start, headerLength)
+        guard text.count == headerLength else { throw fail("header ends early") }
         guard let header = String(validating: text, as: UTF8.self) else { throw fail("header is not text") }
 
         var parser = DictionaryLiteral(header)

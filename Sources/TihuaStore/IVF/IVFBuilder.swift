@@ -1,6 +1,4 @@
-import Foundation
 import TihuaCompute
-import TihuaStore
 
 /// Settings of an IVF build.
 public struct IVFBuildOptions: Sendable {
@@ -8,9 +6,11 @@ public struct IVFBuildOptions: Sendable {
     public var lists: Int?
     /// Vectors k-means trains on; nil: 256 per list (all vectors if fewer).
     public var trainSize: Int?
-    /// k-means iterations (fewer if assignments stop changing first). As
-    /// FAISS: on embedding-like data, more buy no recall (Tools/bench).
+    /// k-means iterations, 1…`maxIterations` (fewer if assignments stop
+    /// changing first). As FAISS: on embedding-like data, more buy no
+    /// recall (Tools/bench).
     public var iterations = 10
+    public static let maxIterations = 1000
     /// Seed of the training sample and the initial centroids.
     public var seed: UInt64 = 0x7469_6875_6121
     /// Vector bytes written per transaction while filling the lists.
@@ -48,7 +48,7 @@ public struct IVFBuildReport: Sendable {
 
 /// Builds (or rebuilds) a collection's IVF index: spherical k-means on a
 /// sample, every vector assigned to its nearest centroid, lists written in
-/// batches of transactions and switched in at once (`stagedWrite`): readers
+/// batches of transactions and switched in at once (one `write`): readers
 /// use the old index until the new one is published, and a build that fails
 /// or is killed leaves the old one in place.
 public enum IVFBuilder {
@@ -61,22 +61,28 @@ public enum IVFBuilder {
                              progress: (IVFBuildPhase) throws -> Void = { _ in }) throws -> IVFBuildReport {
         let clock = ContinuousClock()
         let start = clock.now
-        let collection = try index.requireCollection(name)
+        guard let collection = try index.collection(name) else { throw StoreError.noCollection(name, in: index.path) }
+        guard options.iterations >= 1 && options.iterations <= IVFBuildOptions.maxIterations else {
+            throw StoreError(.invalidInput, "k-means iterations must be 1…\(IVFBuildOptions.maxIterations), not \(options.iterations)")
+        }
+        guard options.batchBytes >= 1 else {
+            throw StoreError(.invalidInput, "the IVF build's batch must be at least 1 byte, not \(options.batchBytes)")
+        }
 
         // 1. A training sample, copied out of one snapshot.
         let (sample, lists, dimension) = try index.read { txn in
             let snapshot = try txn.snapshot(collection)
             let n = snapshot.vectorCount
             guard let dimension = snapshot.dimension, n > 0 else {
-                throw SearchError(.notEnoughVectors, "collection '\(name)' has no vectors to index")
+                throw StoreError(.invalidInput, "collection '\(name)' has no vectors to index")
             }
             let lists = options.lists ?? defaultLists(count: n)
             guard lists >= 1 && lists <= n else {
-                throw SearchError(.invalidArgument, "collection '\(name)' has \(n) vectors: an IVF index needs 1…\(n) lists, not \(lists)")
+                throw StoreError(.invalidInput, "collection '\(name)' has \(n) vectors: an IVF index needs 1…\(n) lists, not \(lists)")
             }
             let size = min(n, options.trainSize ?? 256 * lists)
             guard size >= lists else {
-                throw SearchError(.invalidArgument, "a training sample of \(size) vectors is too small for \(lists) lists of collection '\(name)'")
+                throw StoreError(.invalidInput, "a training sample of \(size) vectors is too small for \(lists) lists of collection '\(name)'")
             }
             try progress(.sampling(vectors: size))
             var rng = SeededRandom(seed: options.seed)
@@ -94,27 +100,23 @@ public enum IVFBuilder {
 
         let trainingSeconds = (clock.now - start).seconds
 
-        // 3. Assign and write under the writer lock, so no row changes meanwhile.
-        let (vectors, sizes) = try index.stagedWrite(collection) { staged in
-            try progress(.assigning(vectors: staged.info.vectorCount))
-            let assignment = try index.read { txn in
-                let snapshot = try txn.snapshot(collection)
-                guard snapshot.vectorCount == staged.info.vectorCount, snapshot.dimension == dimension else {
-                    throw SearchError(.invalidArgument, "collection '\(name)' changed shape during the IVF build")
-                }
-                let blocks = try snapshot.blocks()
-                return trained.centroids.withUnsafeBufferPointer { c in
-                    NearestCentroid.assign(blocks.map { .init(vectors: $0.vectors, rows: $0.rows, firstIndex: $0.firstRow) },
-                                           count: snapshot.vectorCount, centroids: c.baseAddress!, centroidCount: lists,
-                                           dimension: dimension)
-                }
+        // 3. Assign and write as one write, so that no row changes meanwhile;
+        //    the lists are committed in batches and published at the end.
+        let (vectors, sizes) = try index.write(collection) { writer in
+            guard writer.info.dimension == dimension else {
+                throw StoreError(.invalidInput, "collection '\(name)' changed its dimension during the IVF build")
+            }
+            try progress(.assigning(vectors: writer.info.vectorCount))
+            let blocks = try writer.snapshot.blocks()
+            let assignment = trained.centroids.withUnsafeBufferPointer { c in
+                NearestCentroid.assign(blocks.map { .init(vectors: $0.vectors, rows: $0.rows, firstIndex: $0.firstRow) },
+                                       count: writer.info.vectorCount, centroids: c.baseAddress!, centroidCount: lists,
+                                       dimension: dimension)
             }
             var members = [[Int]](repeating: [], count: lists)
             for (row, list) in assignment.enumerated() { members[Int(list)].append(row) }
 
-            var ivf = try staged.batch { writer in
-                try trained.centroids.withUnsafeBufferPointer { try writer.beginIVF(centroids: $0.baseAddress!, lists: lists) }
-            }
+            var ivf = try trained.centroids.withUnsafeBufferPointer { try writer.beginIVF(centroids: $0.baseAddress!, lists: lists) }
             ivf.trainedOn = trainedOn
             let rowsPerBatch = max(1, options.batchBytes / (dimension * 4))
             var next = 0
@@ -124,14 +126,13 @@ public enum IVFBuilder {
                     rows += members[end].count
                     end += 1
                 }
-                let range = next..<end
-                try staged.batch { writer in try writer.writeBuiltLists(ivf, lists: range, members: members[range]) }
+                try writer.writeBuiltLists(ivf, lists: next..<end, members: members[next..<end])
+                try writer.commitBatch()
                 next = end
                 try progress(.writing(listsDone: next, of: lists))
             }
             try progress(.publishing)
-            let published = ivf
-            try staged.batch { writer in try writer.publishIVF(published, assignment: assignment) }
+            try writer.publishIVF(ivf, assignment: assignment)
             return (assignment.count, members.map(\.count))
         }
         return IVFBuildReport(lists: lists, trainedOn: trainedOn, iterations: trained.iterations, vectors: vectors,

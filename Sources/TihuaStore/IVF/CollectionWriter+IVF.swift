@@ -1,12 +1,14 @@
 import CLMDB
 import TihuaCompute
 
+/// List maintenance of the IVF index (see `IVFIndex`): new rows are filed in
+/// the list of their nearest centroid, deleted and moved rows follow, and a
+/// build writes and publishes a new generation.
 extension CollectionWriter {
     /// The current IVF centroids, copied.
     func currentCentroids() throws -> [Float] {
-        guard let ivf = info.ivf, let dimension = info.dimension,
-              let pointer = try snapshot.ivfCentroids() else { return [] }
-        return Array(UnsafeBufferPointer(start: pointer, count: ivf.lists * dimension))
+        guard let ivf = try IVFIndex(snapshot) else { return [] }
+        return Array(UnsafeBufferPointer(start: ivf.centroids, count: ivf.info.lists * ivf.dimension))
     }
 
     /// The nearest IVF list of each vector.
@@ -127,20 +129,22 @@ extension CollectionWriter {
         }
     }
 
-    /// Whether list `list` holds an entry for `row`.
-    func list(_ list: UInt32, contains row: Int, generation: UInt32, dimension: Int) throws -> Bool {
-        var found = false
-        try snapshot.forEachChunk(generation: generation, list: list, dimension: dimension) { _, chunk in
-            for i in 0..<chunk.count where chunk.row(i) == row { found = true }
+    /// Follows a delete: drops the entries of `removed` rows and renames the
+    /// rows that moved (`renamed[old] = new`) in each of `lists`, each list
+    /// rewritten once.
+    func ivfRemoveRows(_ removed: Set<Int>, renamed: [Int: Int], lists: Set<UInt32>) throws {
+        guard let ivf = info.ivf, let dimension = info.dimension else { return }
+        for list in lists.sorted() where Int(list) < ivf.lists {
+            try rewriteList(generation: ivf.generation, list: list, dimension: dimension, chunkRows: ivf.chunkRows,
+                            drop: { removed.contains($0) }, rename: { renamed[$0] ?? $0 })
         }
-        return found
     }
 
     // MARK: Building
 
     /// Starts an IVF build: stores `centroids` under the next generation.
     /// Fill the lists with `writeBuiltList`, then `publishIVF`.
-    public func beginIVF(centroids: UnsafePointer<Float>, lists: Int) throws -> IVFInfo {
+    func beginIVF(centroids: UnsafePointer<Float>, lists: Int) throws -> IVFInfo {
         guard let dimension = info.dimension else {
             throw StoreError(.invalidInput, "\(name) has no vectors to index")
         }
@@ -156,7 +160,7 @@ extension CollectionWriter {
 
     /// Writes whole lists of a build started with `beginIVF`: `members[i]`
     /// holds the rows of list `lists.lowerBound + i`.
-    public func writeBuiltLists(_ ivf: IVFInfo, lists: Range<Int>, members: ArraySlice<[Int]>) throws {
+    func writeBuiltLists(_ ivf: IVFInfo, lists: Range<Int>, members: ArraySlice<[Int]>) throws {
         guard let dimension = info.dimension else { return }
         let blockRows = info.blockRows
         let blocks = try snapshot.blocks()  // once per batch, not per list
@@ -174,7 +178,7 @@ extension CollectionWriter {
 
     /// Switches readers to a built IVF index; records each row's list and
     /// deletes the previous generation. `assignment[row]` is row's list.
-    public func publishIVF(_ ivf: IVFInfo, assignment: [UInt32]) throws {
+    func publishIVF(_ ivf: IVFInfo, assignment: [UInt32]) throws {
         precondition(assignment.count == info.vectorCount)
         for (row, list) in assignment.enumerated() {
             guard let value = try txn.get(collection.rowids, UInt64(row), "row \(row) of \(name)") else {

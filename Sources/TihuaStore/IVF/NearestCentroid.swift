@@ -1,13 +1,15 @@
-/// Assignment of vectors to their nearest centroid by inner product (the
-/// coarse quantizer of an IVF index; vectors and centroids are unit length).
-public enum NearestCentroid {
-    /// A run of `rows` row-major vectors whose results go to `firstIndex…`.
-    public struct Segment {
-        public let vectors: UnsafePointer<Float>
-        public let rows: Int
-        public let firstIndex: Int
+import TihuaCompute
 
-        public init(vectors: UnsafePointer<Float>, rows: Int, firstIndex: Int) {
+/// Assignment of vectors to their nearest centroid by inner product: the
+/// coarse quantizer of the IVF index (vectors and centroids are unit length).
+enum NearestCentroid {
+    /// A run of `rows` row-major vectors whose results go to `firstIndex…`.
+    struct Segment {
+        let vectors: UnsafePointer<Float>
+        let rows: Int
+        let firstIndex: Int
+
+        init(vectors: UnsafePointer<Float>, rows: Int, firstIndex: Int) {
             self.vectors = vectors
             self.rows = rows
             self.firstIndex = firstIndex
@@ -20,11 +22,13 @@ public enum NearestCentroid {
     /// product (ties: the lower index) for every row of every segment;
     /// `count` is the result's length. One `sgemm` per slice of at most 1024
     /// rows bounds the score buffer; the cores take turns over slices, each
-    /// with single-threaded BLAS (no oversubscription, and no core idles
-    /// during the argmax).
-    public static func assign(_ segments: [Segment], count: Int, centroids: UnsafePointer<Float>,
-                              centroidCount: Int, dimension: Int) -> [UInt32] {
+    /// with single-threaded BLAS (see `ComputeBudget`), so no core idles
+    /// during the argmax.
+    static func assign(_ segments: [Segment], count: Int, centroids: UnsafePointer<Float>,
+                       centroidCount: Int, dimension: Int) -> [UInt32] {
         precondition(centroidCount > 0 && dimension > 0)
+        // Many centroids: fewer rows a slice, so that the scores stay near 16 MiB.
+        let sliceRows = max(1, min(Self.sliceRows, (4 << 20) / centroidCount))
         var slices: [Segment] = []
         for s in segments {
             for start in stride(from: 0, to: s.rows, by: sliceRows) {
@@ -35,17 +39,15 @@ public enum NearestCentroid {
         var assignment = [UInt32](repeating: 0, count: count)
         assignment.withUnsafeMutableBufferPointer { out in
             let out = out.baseAddress!
-            BLAS.withThreads(1) {
-                Parallel.forEachChunk(count: slices.count) { _, range in
-                    var scores = [Float](repeating: 0, count: sliceRows * centroidCount)
-                    scores.withUnsafeMutableBufferPointer { s in
-                        let s = s.baseAddress!
-                        for slice in slices[range] {
-                            BLAS.sgemm(m: slice.rows, n: centroidCount, k: dimension, a: slice.vectors, lda: dimension,
-                                       b: centroids, ldb: dimension, bTransposed: true, c: s, ldc: centroidCount)
-                            for i in 0..<slice.rows {
-                                out[slice.firstIndex + i] = UInt32(argmax(s + i * centroidCount, centroidCount))
-                            }
+            Parallel.forEachChunk(count: slices.count) { _, range in
+                var scores = [Float](repeating: 0, count: sliceRows * centroidCount)
+                scores.withUnsafeMutableBufferPointer { s in
+                    let s = s.baseAddress!
+                    for slice in slices[range] {
+                        BLAS.sgemm(m: slice.rows, n: centroidCount, k: dimension, a: slice.vectors, lda: dimension,
+                                   b: centroids, ldb: dimension, bTransposed: true, c: s, ldc: centroidCount)
+                        for i in 0..<slice.rows {
+                            out[slice.firstIndex + i] = UInt32(argmax(s + i * centroidCount, centroidCount))
                         }
                     }
                 }
@@ -55,8 +57,8 @@ public enum NearestCentroid {
     }
 
     /// The nearest centroid of each of `count` contiguous vectors.
-    public static func assign(vectors: UnsafePointer<Float>, count: Int, centroids: UnsafePointer<Float>,
-                              centroidCount: Int, dimension: Int) -> [UInt32] {
+    static func assign(vectors: UnsafePointer<Float>, count: Int, centroids: UnsafePointer<Float>,
+                       centroidCount: Int, dimension: Int) -> [UInt32] {
         assign([Segment(vectors: vectors, rows: count, firstIndex: 0)], count: count, centroids: centroids,
                centroidCount: centroidCount, dimension: dimension)
     }

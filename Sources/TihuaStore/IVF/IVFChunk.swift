@@ -1,13 +1,14 @@
-/// One chunk of an IVF list, read in place from the map.
-public struct IVFChunk {
-    public let count: Int
+/// One chunk of an IVF list, read in place from the map (see `IVFLayout`);
+/// valid only while the transaction that lent it is.
+package struct IVFChunk {
+    package let count: Int
     /// `count × dimension` float32, row-major.
-    public let vectors: UnsafePointer<Float>
+    package let vectors: UnsafePointer<Float>
     /// `count` vector rows (u32, little-endian; read with `row(_:)`).
-    public let rows: UnsafeRawPointer
+    let rows: UnsafeRawPointer
 
     @inline(__always)
-    public func row(_ i: Int) -> Int {
+    package func row(_ i: Int) -> Int {
         Int(UInt32(littleEndian: rows.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
     }
 
@@ -19,25 +20,16 @@ public struct IVFChunk {
 }
 
 extension CollectionSnapshot {
-    /// The IVF centroids (`lists × dimension`), or nil without an IVF index.
-    public func ivfCentroids() throws -> UnsafePointer<Float>? {
-        guard let ivf = info.ivf, let dimension = info.dimension else { return nil }
+    /// The centroids of `ivf` (`lists × dimension`), in place.
+    func ivfCentroids(_ ivf: IVFInfo, dimension: Int) throws -> UnsafePointer<Float> {
         guard let value = try txn.get(collection.centroids, UInt64(ivf.generation), "IVF centroids of \(name)"),
               value.count >= ivf.lists * dimension * 4 else {
-            throw StoreError(.corrupt, "index \(txn.index.path): IVF centroids of \(name) are missing or short")
+            throw StoreError(.corrupt, "index \(path): IVF centroids of \(name) are missing or short")
         }
         return value.baseAddress!.assumingMemoryBound(to: Float.self)
     }
 
-    /// Visits the chunks of IVF list `list`. Entries whose row is
-    /// `≥ vectorCount` belong to an unpublished import: callers skip them.
-    public func forEachChunk(ofList list: Int, _ body: (IVFChunk) throws -> Void) throws {
-        guard let ivf = info.ivf, let dimension = info.dimension else { return }
-        try forEachChunk(generation: ivf.generation, list: UInt32(list), dimension: dimension) { _, chunk in
-            try body(chunk)
-        }
-    }
-
+    /// Visits the chunks of one list of one generation, in order.
     func forEachChunk(generation: UInt32, list: UInt32, dimension: Int,
                       _ body: (_ chunkNumber: UInt32, IVFChunk) throws -> Void) throws {
         let start = IVFLayout.chunkKey(generation: generation, list: list, chunk: 0)
@@ -47,7 +39,7 @@ extension CollectionSnapshot {
                     return false
                 }
                 guard IVFLayout.isWellFormed(value, dimension: dimension) else {
-                    throw StoreError(.corrupt, "index \(txn.index.path): IVF list \(list) chunk \(k.chunk) of \(name) is truncated")
+                    throw StoreError(.corrupt, "index \(path): IVF list \(list) chunk \(k.chunk) of \(name) is truncated")
                 }
                 try body(k.chunk, IVFChunk(value: value, dimension: dimension))
                 return true
@@ -57,10 +49,10 @@ extension CollectionSnapshot {
 
     /// Number of entries in each IVF list (published rows only).
     public func ivfListSizes() throws -> [Int] {
-        guard let ivf = info.ivf else { return [] }
-        var sizes = [Int](repeating: 0, count: ivf.lists)
-        for list in 0..<ivf.lists {
-            try forEachChunk(ofList: list) { chunk in
+        guard let ivf = try IVFIndex(self) else { return [] }
+        var sizes = [Int](repeating: 0, count: ivf.info.lists)
+        for list in 0..<ivf.info.lists {
+            try ivf.forEachChunk(ofList: list) { chunk in
                 for i in 0..<chunk.count where chunk.row(i) < info.vectorCount { sizes[list] += 1 }
             }
         }
