@@ -14,9 +14,12 @@ package enum ModelOpenBenchmark {
         package var weightMegabytes: Double
         /// Headers, pickle and zip directory only (`ModelFolder.openWeights`): median ms.
         package var readWeightsMilliseconds: Double
-        /// The whole model (tensors bound and checked, fused Q/K/V built), the
+        /// The whole model (every tensor bound and checked against the config), the
         /// identity from a warm cache: median ms.
         package var openMilliseconds: Double
+        /// The same, in CPU time of the process (all threads): what the open
+        /// costs on an idle machine, whatever else runs beside it now.
+        package var openCPUMilliseconds: Double
         /// The first open of these files: every weight hashed for the identity.
         package var firstOpenMilliseconds: Double
         /// Resident memory added by one open, while the model is alive (MiB).
@@ -50,17 +53,20 @@ package enum ModelOpenBenchmark {
             let first = try time { identity = try open(folder, clip: isCLIP, cache: cache) }
             progress("\(folder): first open \(String(format: "%.0f", first * 1000)) ms")
             reports.append(Report(folder: folder, architecture: isCLIP ? "chinese-clip" : "gpt2", format: format.rawValue,
-                                  weightMegabytes: Double(bytes) / 1e6, readWeightsMilliseconds: 0, openMilliseconds: 0,
+                                  weightMegabytes: Double(bytes) / 1e6, readWeightsMilliseconds: 0, openMilliseconds: 0, openCPUMilliseconds: 0,
                                   firstOpenMilliseconds: first * 1000, anonymousMegabytes: 0, fileMegabytes: 0, identity: identity))
         }
         var reads = [[Double]](repeating: [], count: folders.count)
         var opens = [[Double]](repeating: [], count: folders.count)
+        var cpu = [[Double]](repeating: [], count: folders.count)
         for round in 0..<repeats {
             for (i, folder) in folders.enumerated() {
                 reads[i].append(try time { _ = try ModelFolder(path: folder).openWeights() })
                 let before = residentMemory()
                 var held: AnyObject?
+                let cpuBefore = cpuSeconds()
                 opens[i].append(try time { held = try openModel(folder, clip: reports[i].architecture == "chinese-clip", cache: cache) })
+                cpu[i].append(cpuSeconds() - cpuBefore)
                 if round == 0 {
                     let after = residentMemory()
                     reports[i].anonymousMegabytes = after.anonymous - before.anonymous
@@ -72,6 +78,7 @@ package enum ModelOpenBenchmark {
         for i in folders.indices {
             reports[i].readWeightsMilliseconds = median(reads[i]) * 1000
             reports[i].openMilliseconds = median(opens[i]) * 1000
+            reports[i].openCPUMilliseconds = median(cpu[i]) * 1000
         }
         return reports
     }
@@ -82,6 +89,13 @@ package enum ModelOpenBenchmark {
 
     private static func open(_ folder: String, clip: Bool, cache: ModelIdentityCache) throws -> String {
         clip ? try CLIPModel(folder: folder, identityCache: cache).identity : try GPT2Model(folder: folder, identityCache: cache).identity
+    }
+
+    /// CPU time of the whole process (every thread), in seconds.
+    private static func cpuSeconds() -> Double {
+        var t = timespec()
+        clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &t)
+        return Double(t.tv_sec) + Double(t.tv_nsec) / 1e9
     }
 
     private static func median(_ values: [Double]) -> Double {

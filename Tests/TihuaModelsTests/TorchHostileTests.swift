@@ -36,6 +36,15 @@ import Testing
         #expect(numel.kind == .format && numel.message.contains("declares"), "\(numel)")
     }
 
+    /// Odd but legal views load without any sum overflowing.
+    @Test func hugeStrideOnSizeOneAndEmptyTensorFarAway() throws {
+        let stride = try TorchCheckpoint(contentsOf: TorchFixtures.path("hostile/huge-stride.bin"))
+        #expect(Array(try stride.floats("w")) == [1, 2, 3, 4])
+        let empty = try TorchCheckpoint(contentsOf: TorchFixtures.path("hostile/empty-far.bin"))
+        #expect(empty.shape(of: "w") == [0, 4])
+        #expect(try empty.floats("w").isEmpty)
+    }
+
     @Test func modelLevelProblemsNameTheTensor() throws {
         let wrong = TorchFixtures.folder(base: TorchFixtures.micro, weights: [(TorchFixtures.path("hostile/wrong-shape.bin"), "pytorch_model.bin")])
         let shape = try #require(modelError { _ = try GPT2Model(folder: wrong.path, identityCache: nil) })

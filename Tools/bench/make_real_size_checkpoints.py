@@ -17,6 +17,7 @@ Folders:
                      transformer.wte.weight and the uint8 attn.bias / float attn.masked_bias
                      buffers older transformers saved
   gpt2-legacy/       the same in the pre-1.6 format (_use_new_zipfile_serialization=False)
+  clip-f16-bin/      clip-bin's weights as float16 (376 MB; converted to float32 on load)
 """
 import json
 import os
@@ -88,6 +89,14 @@ for name, legacy in (("gpt2-bin", False), ("gpt2-legacy", True)):
     with open(os.path.join(path, "vocab.txt"), "w", encoding="utf-8") as f:
         f.write("\n".join(uer_vocab) + "\n")
     torch.save(state, os.path.join(path, "pytorch_model.bin"), _use_new_zipfile_serialization=not legacy)
-for name in ("clip-bin", "clip-safetensors", "gpt2-bin", "gpt2-legacy"):
+# ---- float16 copy of the CLIP checkpoint
+path = folder("clip-f16-bin")
+for f in ("config.json", "preprocessor_config.json", "vocab.txt"):
+    with open(os.path.join(root, "clip-bin", f), "rb") as src, open(os.path.join(path, f), "wb") as dst:
+        dst.write(src.read())
+clip_state = torch.load(os.path.join(root, "clip-bin", "pytorch_model.bin"), mmap=True, weights_only=True)
+torch.save({k: (v.half() if v.is_floating_point() else v) for k, v in clip_state.items()},
+           os.path.join(path, "pytorch_model.bin"))
+for name in ("clip-bin", "clip-safetensors", "gpt2-bin", "gpt2-legacy", "clip-f16-bin"):
     for f in sorted(os.listdir(os.path.join(root, name))):
         print(name, f, os.path.getsize(os.path.join(root, name, f)))

@@ -8,14 +8,12 @@ public final class CLIPTextTower: @unchecked Sendable {  // immutable after init
     public let projectionDim: Int
     private let weights: CLIPTextWeights
     private let source: TensorSource   // keeps the weights' memory alive
-    private let fused: [FusedQKV]      // built once here, read by every forward pass
 
     init(config: CLIPTextConfig, projectionDim: Int, binder: WeightBinder) throws {
         self.config = config
         self.projectionDim = projectionDim
         self.weights = try CLIPTextWeights(binder, config, projectionDim: projectionDim)
         self.source = binder.source
-        self.fused = FusedQKV.build(weights.layers.map(\.attention), hidden: config.hiddenSize)
     }
 
     /// One forward pass over a batch of token sequences, padded to the
@@ -73,9 +71,9 @@ public final class CLIPTextTower: @unchecked Sendable {  // immutable after init
         embed(batch, into: x, tokens: T)
         var hidden: [[Float]] = keepHiddenStates ? [ws.x.array()] : []
 
-        for (layer, projection) in zip(weights.layers, fused) {
+        for layer in weights.layers {
             // x = LN(x + Attention(x)·Woᵀ + bo)
-            ws.selfAttention(projection, input: x, keyMask: mask.pointer)
+            ws.selfAttention(layer.attention, input: x, keyMask: mask.pointer)
             ws.normed.pointer.update(from: x, count: n * C)
             Kernels.linear(out: ws.normed.pointer, inp: ws.context.pointer, weight: layer.attention.outputWeight,
                            bias: layer.attention.outputBias, rows: n, inFeatures: C, outFeatures: C, accumulate: true)

@@ -9,14 +9,12 @@ public final class CLIPVisionTower: @unchecked Sendable {  // immutable after in
     public let projectionDim: Int
     private let weights: CLIPVisionWeights
     private let source: TensorSource   // keeps the weights' memory alive
-    private let fused: [FusedQKV]      // built once here, read by every forward pass
 
     init(config: CLIPVisionConfig, projectionDim: Int, binder: WeightBinder) throws {
         self.config = config
         self.projectionDim = projectionDim
         self.weights = try CLIPVisionWeights(binder, config, projectionDim: projectionDim)
         self.source = binder.source
-        self.fused = FusedQKV.build(weights.layers.map(\.attention), hidden: config.hiddenSize)
     }
 
     public struct Output: Sendable {
@@ -60,10 +58,10 @@ public final class CLIPVisionTower: @unchecked Sendable {  // immutable after in
         Kernels.layerNorm(out: x, inp: x, weight: weights.preNormWeight, bias: weights.preNormBias, rows: n, channels: C, eps: c.layerNormEps)
         var hidden: [[Float]] = keepHiddenStates ? [ws.x.array()] : []
 
-        for (layer, projection) in zip(weights.layers, fused) {
+        for layer in weights.layers {
             // x += Attention(LN1(x))·Woᵀ + bo
             Kernels.layerNorm(out: ws.normed.pointer, inp: x, weight: layer.norm1Weight, bias: layer.norm1Bias, rows: n, channels: C, eps: c.layerNormEps)
-            ws.selfAttention(projection, input: ws.normed.pointer, keyMask: nil)
+            ws.selfAttention(layer.attention, input: ws.normed.pointer, keyMask: nil)
             Kernels.linear(out: x, inp: ws.context.pointer, weight: layer.attention.outputWeight, bias: layer.attention.outputBias,
                            rows: n, inFeatures: C, outFeatures: C, accumulate: true)
             // x += act(LN2(x)·W1ᵀ + b1)·W2ᵀ + b2

@@ -1,4 +1,5 @@
 import TihuaCompute
+
 /// Where one stored tensor's elements are: a storage (bytes inside a mapped
 /// file), an element offset into it, a shape and strides in elements (torch's
 /// view of a storage; a safetensors tensor is the contiguous case), and
@@ -56,7 +57,9 @@ struct TensorLayout: @unchecked Sendable {  // immutable; `storage` is read-only
         self.name = name
         self.dtype = dtype
         self.shape = shape
-        self.strides = strides
+        // A dimension of size 0 or 1 is never stepped along: its stride, which
+        // the check above could not bound, is set to 0 so no sum can overflow.
+        self.strides = zip(shape, strides).map { $0 > 1 ? $1 : 0 }
         self.offset = offset
         self.storage = storage
         self.bigEndian = bigEndian
@@ -75,8 +78,9 @@ struct TensorLayout: @unchecked Sendable {  // immutable; `storage` is read-only
 
     /// Row-major with no gaps (strides of size-1 dimensions do not matter).
     var isContiguous: Bool {
+        if elementCount == 0 { return true }
         var expected = 1
-        for i in shape.indices.reversed() where shape[i] != 1 {
+        for i in shape.indices.reversed() where shape[i] > 1 {
             if strides[i] != expected { return false }
             expected *= shape[i]
         }
@@ -86,6 +90,8 @@ struct TensorLayout: @unchecked Sendable {  // immutable; `storage` is read-only
     /// The bytes of the elements when the tensor is contiguous.
     var contiguousBytes: UnsafeRawBufferPointer? {
         guard isContiguous else { return nil }
+        // An empty view's offset was never checked against the storage.
+        if elementCount == 0 { return UnsafeRawBufferPointer(start: storage.baseAddress, count: 0) }
         let start = offset * dtype.byteSize
         return UnsafeRawBufferPointer(rebasing: storage[start..<(start + elementCount * dtype.byteSize)])
     }
@@ -126,6 +132,18 @@ struct TensorLayout: @unchecked Sendable {  // immutable; `storage` is read-only
     /// Writes the view's values as float32 to `out` (elementCount floats):
     /// F32, F16, BF16 and F64, either byte order, any strides.
     func convertToFloat(into out: UnsafeMutablePointer<Float>, source: String) throws {
+        guard dtype.isWeightType else {
+            throw ModelError(.unsupported, "\(source): tensor '\(name)' has dtype \(dtype.rawValue); weights must be F32, F16, BF16 or F64")
+        }
+        if let bytes = contiguousBytes, let base = bytes.baseAddress {
+            // Contiguous: a flat loop per dtype, on all cores for large tensors.
+            let dtype = self.dtype, swap = bigEndian, count = elementCount
+            nonisolated(unsafe) let out = out  // chunks write disjoint ranges
+            Parallel.forEachChunk(count: count, minChunk: 1 << 16) { _, range in
+                Self.convert(base, dtype: dtype, swap: swap, range: range, into: out)
+            }
+            return
+        }
         let raw = storage, swap = bigEndian
         switch dtype {
         case .f32:
@@ -150,6 +168,36 @@ struct TensorLayout: @unchecked Sendable {  // immutable; `storage` is read-only
             }
         default:
             throw ModelError(.unsupported, "\(source): tensor '\(name)' has dtype \(dtype.rawValue); weights must be F32, F16, BF16 or F64")
+        }
+    }
+
+    /// Elements `range` of contiguous `dtype` data at `base`, as float32.
+    @_optimize(speed)
+    private static func convert(_ base: UnsafeRawPointer, dtype: TensorDType, swap: Bool, range: Range<Int>,
+                                into out: UnsafeMutablePointer<Float>) {
+        switch dtype {
+        case .f32:
+            for i in range {
+                let bits = base.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)
+                out[i] = Float(bitPattern: swap ? bits.byteSwapped : bits)
+            }
+        case .f16:
+            for i in range {
+                let bits = base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)
+                out[i] = Half.toFloat(swap ? bits.byteSwapped : bits)
+            }
+        case .bf16:
+            for i in range {
+                let bits = base.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)
+                out[i] = Float(bitPattern: UInt32(swap ? bits.byteSwapped : bits) << 16)
+            }
+        case .f64:
+            for i in range {
+                let bits = base.loadUnaligned(fromByteOffset: 8 * i, as: UInt64.self)
+                out[i] = Float(Double(bitPattern: swap ? bits.byteSwapped : bits))
+            }
+        default:
+            break
         }
     }
 

@@ -54,6 +54,7 @@ struct BenchEncodeCommand: ParsableCommand {
         printLine("image tower           \(f(report.imageGFLOPPerSecond)) GFLOP/s  (\(f(report.imageGFLOPPerImage, 2)) GFLOP per image, 2 per multiply-add)")
         printLine("sgemm \(report.sgemmShape.padding(toLength: 15, withPad: " ", startingAt: 0)) \(f(report.sgemmGFLOPPerSecond)) GFLOP/s")
         printLine("tower / sgemm         \(f(report.imageEfficiency * 100))%")
+        printLine("q/k/v projections     \(f(report.qkvFusedMilliseconds, 2)) ms fused, \(f(report.qkvSeparateMilliseconds, 2)) ms as three sgemms")
         printLine("poem texts/s          \(f(report.poemTextsPerSecond))  (28 characters, batch \(report.textBatch))")
         printLine("keyword texts/s       \(f(report.keywordTextsPerSecond))  (2 characters, batch \(report.textBatch))")
         if let ms = report.openMilliseconds, let mb = report.modelFileMegabytes {

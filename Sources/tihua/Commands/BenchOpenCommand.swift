@@ -37,7 +37,7 @@ struct BenchOpenCommand: ParsableCommand {
             func f(_ x: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", x) }
             printLine("\(r.folder)  \(r.architecture), \(r.format), \(f(r.weightMegabytes, 0)) MB")
             printLine("  read weight headers   \(f(r.readWeightsMilliseconds, 2)) ms")
-            printLine("  open (identity cached) \(f(r.openMilliseconds, 2)) ms")
+            printLine("  open (identity cached) \(f(r.openMilliseconds, 2)) ms (\(f(r.openCPUMilliseconds, 2)) ms of CPU)")
             printLine("  first open (hashing)  \(f(r.firstOpenMilliseconds, 0)) ms")
             printLine("  resident after open   +\(f(r.anonymousMegabytes)) MiB anonymous, +\(f(r.fileMegabytes)) MiB file-backed")
         }

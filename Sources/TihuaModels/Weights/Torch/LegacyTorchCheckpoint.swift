@@ -64,9 +64,9 @@ public final class LegacyTorchCheckpoint: TensorSource, Sendable {
             guard count == UInt64(storage.elementCount) else {
                 throw ModelError(.format, "\(source): storage '\(key)' at byte \(position) holds \(count) elements, its tensors say \(storage.elementCount)")
             }
-            let size = storage.elementCount * storage.dtype.byteSize
+            let (size, overflow) = storage.elementCount.multipliedReportingOverflow(by: storage.dtype.byteSize)
             let start = position + 8
-            guard start <= bytes.count, size <= bytes.count - start else {
+            guard !overflow, start <= bytes.count, size <= bytes.count - start else {
                 throw ModelError(.format, "\(source): storage '\(key)' (\(size) bytes at byte \(start)) runs past the end of the file (truncated?)")
             }
             storageBytes[key] = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + size)])

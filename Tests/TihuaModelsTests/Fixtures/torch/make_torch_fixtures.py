@@ -36,6 +36,8 @@ It writes (all small):
     missing-storage.bin  data/3 removed
     huge-shape.bin       a tensor whose size is 2**40 elements over a small storage
     huge-numel.bin       a storage declaring 2**60 elements
+    huge-stride.bin      (loads) a [1, 4] tensor whose size-1 dimension has stride 2**62 + 3
+    empty-far.bin        (loads) a [0, 4] tensor at storage offset 2**62
     wrong-shape.bin      transformer.h.0.ln_1.weight of shape [17] (the config implies [16])
     missing-tensor.bin   transformer.ln_f.bias left out
     int-weights.bin      transformer.wpe.weight stored as int64
@@ -255,26 +257,31 @@ with zipfile.ZipFile(out(hostile, "not-a-checkpoint.zip"), "w") as z:
 rewrite_zip(out(micro, "f16.bin"), out(hostile, "missing-storage.bin"), drop=("/data/3",))
 
 
-def one_tensor_pickle(numel, size):
-    """{'w': _rebuild_tensor_v2(storage(numel floats), 0, size, stride, False, OrderedDict())}"""
+def one_tensor_pickle(numel, size, stride=None, offset=0):
+    """{'w': _rebuild_tensor_v2(storage(numel floats), offset, size, stride, False, OrderedDict())}"""
     def int_op(n):
         return b"\x8a\x08" + struct.pack("<q", n)
-    stride = []
-    step = 1
-    for d in reversed(size):
-        stride.insert(0, step)
-        step *= d
+    if stride is None:
+        stride = []
+        step = 1
+        for d in reversed(size):
+            stride.insert(0, step)
+            step *= d
     def tup(values):
         return b"(" + b"".join(int_op(v) for v in values) + b"t"
     return (b"\x80\x02}(X\x01\x00\x00\x00w"
             b"ctorch._utils\n_rebuild_tensor_v2\n"
             b"((X\x07\x00\x00\x00storagectorch\nFloatStorage\nX\x01\x00\x00\x000X\x03\x00\x00\x00cpu" + int_op(numel) + b"tQ"
-            + int_op(0) + tup(size) + tup(stride) + b"\x89ccollections\nOrderedDict\n)Rt"
+            + int_op(offset) + tup(size) + tup(stride) + b"\x89ccollections\nOrderedDict\n)Rt"
             b"Ru.")
 
 
 checkpoint_zip("huge-shape.bin", one_tensor_pickle(4, [1 << 20, 1 << 20]), {"0": b"\0" * 16})
 checkpoint_zip("huge-numel.bin", one_tensor_pickle(1 << 60, [4]), {"0": b"\0" * 16})
+# Legal but odd views that must load without overflowing anything: a huge
+# stride on a dimension of size 1, and an empty tensor at a huge offset.
+checkpoint_zip("huge-stride.bin", one_tensor_pickle(4, [1, 4], stride=[(1 << 62) + 3, 1]), {"0": struct.pack("<4f", 1, 2, 3, 4)})
+checkpoint_zip("empty-far.bin", one_tensor_pickle(4, [0, 4], offset=1 << 62), {"0": b"\0" * 16})
 wrong = dict(sd)
 wrong["transformer.h.0.ln_1.weight"] = torch.zeros(17)
 save(wrong, hostile, "wrong-shape.bin")
