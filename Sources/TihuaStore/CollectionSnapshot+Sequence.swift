@@ -1,9 +1,9 @@
-/// Records by import sequence, and in-place document updates: what a layer
-/// that indexes records by their sequence number (a phrase index) needs.
+/// Records by import sequence: what a layer that indexes records by their
+/// sequence number (a phrase index) needs.
 extension CollectionSnapshot {
-    /// The visible record with import sequence `sequence`, or nil (never
-    /// imported, deleted, or not yet published).
-    public func record(sequence: UInt64) throws -> RecordView? {
+    /// The visible record with import sequence `sequence` (its document
+    /// copied), or nil (never imported, deleted, or not yet published).
+    public func record(sequence: UInt64) throws -> StoredRecord? {
         guard sequence < info.nextSequence else { return nil }
         guard let idBytes = try txn.get(collection.order, sequence, "order entry \(sequence) of \(name)") else { return nil }
         let id = String(decoding: idBytes, as: UTF8.self)
@@ -13,20 +13,18 @@ extension CollectionSnapshot {
         return record
     }
 
-    /// Visits every visible record in id order (one pass over the records
-    /// database, cheaper than `forEachRecord` when the order does not matter)
+    /// Visits the sequence and vector row of every visible record, in id
+    /// order (one pass over the records database, documents not read),
     /// while `body` returns true.
-    public func forEachRecordByID(_ body: (RecordView) throws -> Bool) throws {
-        try txn.forEach(in: collection.records) { key, value in
+    public func forEachRecordPosition(_ body: (_ sequence: UInt64, _ vectorRow: Int?) throws -> Bool) throws {
+        try txn.forEach(in: collection.records) { _, value in
             guard RecordLayout.isWellFormed(value) else {
                 throw StoreError(.corrupt, "index \(txn.index.path): a record of \(name) is truncated")
             }
             let sequence = RecordLayout.sequence(value)
             guard sequence < info.nextSequence else { return true }
             let row = RecordLayout.vectorRow(value)
-            return try body(RecordView(id: String(decoding: key, as: UTF8.self), sequence: sequence,
-                                       vectorRow: row < UInt64(info.vectorCount) ? Int(row) : nil,
-                                       document: RecordLayout.document(value)))
+            return try body(sequence, row < UInt64(info.vectorCount) ? Int(row) : nil)
         }
     }
 }

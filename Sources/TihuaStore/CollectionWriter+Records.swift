@@ -26,7 +26,7 @@ extension CollectionWriter {
         let row = RecordLayout.vectorRow(value)
         guard row != noRow, row < UInt64(info.vectorCount) else { return false }
         try setVectorRow(of: id, to: noRow)
-        try removeVectorRow(Int(row))
+        try removeVectorRows([Int(row)])
         return true
     }
 }

@@ -22,7 +22,7 @@ import TihuaStore
         return try index.read { txn in
             let snapshot = try txn.snapshot(c)
             let record = try #require(try snapshot.record(id))
-            return try PoemReader(snapshot, tables: tables).variantIDs(ofSequence: record.sequence)
+            return try PoemReader(snapshot, tables: tables, index: index).variantIDs(ofSequence: record.sequence)
         }
     }
 

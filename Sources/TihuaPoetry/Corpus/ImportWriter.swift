@@ -1,15 +1,14 @@
 import Foundation
 import TihuaStore
 
-/// The writing side of `PoemImport`, inside its staged write: ids, merged
+/// The writing side of `PoemImport`, inside its write: ids, merged
 /// duplicates, records, and at the end the phrase index (grams, facets,
 /// duplicate keys) of the poems it added.
 ///
-/// Batch closures may be rerun by the store (after the map grows), so each
-/// works on local state and returns what it did; the writer applies that
-/// after the batch commits.
+/// Each batch works on local state and returns what it did; the writer
+/// applies that after the batch commits.
 final class ImportWriter {
-    let staged: StagedWrite
+    let writer: CollectionWriter
     let tables: PoemTables
     let keepDuplicates: Bool
     let tableBatch: Int
@@ -32,28 +31,31 @@ final class ImportWriter {
     /// Sequences given to the entries of the group being written.
     private var groupSequences: [UInt32?] = []
 
-    init(staged: StagedWrite, tables: PoemTables, keepDuplicates: Bool, tableBatch: Int, indexPath: String) throws {
-        self.staged = staged
+    init(writer: CollectionWriter, tables: PoemTables, keepDuplicates: Bool, tableBatch: Int, indexPath: String) throws {
+        self.writer = writer
         self.indexPath = indexPath
         self.tables = tables
         self.keepDuplicates = keepDuplicates
         self.tableBatch = tableBatch
         // Remove what a killed import left in the tables, then mark this one
         // as pending (cleared when it publishes).
-        let start: (UInt32, UInt32, Bool, Bool, Bool) = try staged.batch { w in
+        let w = writer
+        let start: (UInt32, UInt32, Bool, Bool, Bool) = try {
             let state = try PoemTextState(w.snapshot)
-            if let pending = state.pending {
+            if let pending = try tables.pending(in: w.transaction) {
                 try TextIndexMaintenance.discardUnpublished(from: pending, tables: tables, in: w.transaction)
             }
             guard w.info.nextSequence < UInt64(UInt32.max) else {
-                throw PoetryError("index \(indexPath): the poems have used every sequence number (\(UInt32.max))")
+                throw PoetryError(.unsupported, "index \(indexPath): the poems have used every sequence number (\(UInt32.max))")
             }
             let first = UInt32(w.info.nextSequence)
-            try w.setAttachment(PoemTables.pendingAttachment, Array("\(first) \(state.variantsPublished)".utf8))
-            return (first, state.variantsPublished,
-                    try w.transaction.entryCount(in: tables.keys) == 0, try w.transaction.entryCount(in: tables.grams) == 0,
-                    try w.transaction.entryCount(in: tables.variantIDs) == 0)
-        }
+            try PoemTables.setPending((first, state.variantsPublished), tables: tables, in: w.transaction)
+            let result = (first, state.variantsPublished,
+                          try w.transaction.entryCount(in: tables.keys) == 0, try w.transaction.entryCount(in: tables.grams) == 0,
+                          try w.transaction.entryCount(in: tables.variantIDs) == 0)
+            try w.commitBatch()
+            return result
+        }()
         (firstSequence, nextSerial, keysWereEmpty, gramsAreEmpty, variantsWereEmpty) = start
         firstSerial = nextSerial
         postingBase = firstSequence
@@ -75,7 +77,7 @@ final class ImportWriter {
             groupSequences = [UInt32?](repeating: nil, count: group.entries.count)
         }
         let startSerial = nextSerial
-        let outcome = try staged.batch { w -> BatchOutcome in
+        let outcome = try batch { w -> BatchOutcome in
             var out = BatchOutcome(serial: startSerial)
             try group.entries.withUnsafeBufferPointer { entries in
                 for i in range {
@@ -110,7 +112,7 @@ final class ImportWriter {
                     }
                     let sequence = w.info.nextSequence
                     guard sequence < UInt64(UInt32.max) else {
-                        throw PoetryError("index \(indexPath): the poems have used every sequence number (\(UInt32.max))")
+                        throw PoetryError(.unsupported, "index \(indexPath): the poems have used every sequence number (\(UInt32.max))")
                     }
                     guard try document.withUnsafeBytes({ try w.addRecord(id: id, document: $0) }) else {
                         out.dropped.append(i)
@@ -160,6 +162,14 @@ final class ImportWriter {
         try writePostings()
         try writeFacets()
         try writeKeys()
+    }
+
+    /// Runs `body` on the writer and commits what it wrote as one batch
+    /// (unpublished until the import's write returns).
+    private func batch<R>(_ body: (CollectionWriter) throws -> R) throws -> R {
+        let result = try body(writer)
+        try writer.commitBatch()
+        return result
     }
 
     // MARK: Ids and duplicates
@@ -239,7 +249,7 @@ final class ImportWriter {
         let parts = try postings.map { try $0.result() }
         postings = []
         try PostingWriter.write(parts, base: postingBase, into: tables.grams, append: gramsAreEmpty, batchKeys: tableBatch) { body in
-            try staged.batch { try body($0.transaction) }
+            try batch { try body($0.transaction) }
         }
         gramsAreEmpty = false
     }
@@ -249,7 +259,7 @@ final class ImportWriter {
         for (facet, sequences) in facets { entries[facet.key] = sequences }
         facets = [:]
         try PostingWriter.append(entries, into: tables.facets, batchKeys: tableBatch) { body in
-            try staged.batch { try body($0.transaction) }
+            try batch { try body($0.transaction) }
         }
     }
 
@@ -258,7 +268,7 @@ final class ImportWriter {
         for start in stride(from: 0, to: entries.count, by: tableBatch) {
             let chunk = entries[start..<min(entries.count, start + tableBatch)]
             let append = keysWereEmpty
-            try staged.batch { w in
+            try batch { w in
                 for (key, sequence) in chunk {
                     try w.transaction.put(in: tables.keys, key: TextIndexMaintenance.keyBytes(key),
                                           value: Postings.encode([sequence]), append: append)

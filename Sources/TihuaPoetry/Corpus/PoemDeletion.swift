@@ -13,15 +13,15 @@ public enum PoemDeletion {
 
     public static func delete(_ ids: [String], from index: TihuaIndex) throws -> Summary {
         guard let c = try index.collection(BuiltinCollection.poems) else { return Summary(missing: ids.count) }
-        if try PoemFormatCheck.state(index).needsUpgrade { throw PoetryError(PoemFormatCheck.upgradeMessage(index)) }
+        if try PoemFormatCheck.state(index).needsUpgrade { throw PoemFormatCheck.upgradeError(index) }
         let tables = try PoemTables.open(index, create: true)!
         let stored = try RhymeTable.stored(in: index)
-        return try index.update(c) { writer in
+        return try index.write(c) { writer in
             var summary = Summary()
             var rhymes = stored
             let decoder = JSONDecoder()
             for id in ids {
-                if let record = try writer.snapshot.record(id) {
+                if RecordID.problem(with: id) == nil, let record = try writer.snapshot.record(id) {
                     let poem = try decoder.decode(Poem.self, from: Data(record.document))
                     if record.sequence < UInt64(UInt32.max) {
                         let sequence = UInt32(record.sequence)

@@ -3,7 +3,7 @@ import TihuaCompute
 import TihuaStore
 
 /// What an import did.
-public struct ImportSummary: Encodable, Sendable, Equatable {
+public struct ImportSummary: Codable, Sendable, Equatable {
     public var imported = 0
     /// Invalid records skipped (only with `skipInvalid`).
     public var skipped = 0
@@ -16,7 +16,9 @@ public struct ImportSummary: Encodable, Sendable, Equatable {
     public var skippedRecords: [String] = []
     /// Files not read, and why ("PATH: reason"): not regular files, unusable
     /// names, or (with `skipInvalid`) unreadable.
-    public var skippedFiles: [String] = []
+    public var skippedFiles: [String] = [] { didSet { skippedFileCount = skippedFiles.count } }
+    /// How many files were not read (what the JSON form carries).
+    public private(set) var skippedFileCount = 0
 
     public init(imported: Int = 0, skipped: Int = 0, duplicates: Int = 0, merged: Int = 0,
                 skippedRecords: [String] = [], skippedFiles: [String] = []) {
@@ -26,18 +28,10 @@ public struct ImportSummary: Encodable, Sendable, Equatable {
         self.merged = merged
         self.skippedRecords = skippedRecords
         self.skippedFiles = skippedFiles
+        skippedFileCount = skippedFiles.count
     }
 
-    enum CodingKeys: String, CodingKey { case imported, skipped, duplicates, merged, skippedFiles = "skipped_files" }
-
-    public func encode(to encoder: Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(imported, forKey: .imported)
-        try c.encode(skipped, forKey: .skipped)
-        try c.encode(duplicates, forKey: .duplicates)
-        try c.encode(merged, forKey: .merged)
-        try c.encode(skippedFiles.count, forKey: .skippedFiles)
-    }
+    enum CodingKeys: String, CodingKey { case imported, skipped, duplicates, merged, skippedFileCount = "skipped_files" }
 }
 
 /// Imports poem corpora into the `poems` collection, all or nothing for
@@ -147,7 +141,7 @@ public struct PoemImport {
                 continue
             }
             if let first = invalid.first, !skipInvalid {
-                throw PoetryError("\(first) (nothing was imported; --skip-invalid skips such records)")
+                throw PoetryError(.badInput, "\(first) (nothing was imported)", remedy: .skipInvalid)
             }
             group.skipped += invalid
             let (r, g) = (group.rhymeCodes.count, group.gramCodes.count)
@@ -179,7 +173,7 @@ public struct PoemImport {
         let totalBytes = files.reduce(0) { $0 + $1.1 }
         let collection = try index.prepareCollection(BuiltinCollection.poems)
         guard let tables = try PoemTables.open(index, create: true) else {
-            throw PoetryError("index \(index.path): cannot create the poems' phrase index")
+            throw PoetryError(.io, "index \(index.path): cannot create the poems' phrase index")
         }
         try PoemFormatCheck.requireWritable(index, profile: scriptProfile)
         let normalizer = PoemNormalizer(converter: try ScriptConverter.shared(profile: scriptProfile))
@@ -187,8 +181,8 @@ public struct PoemImport {
         var doneBytes = 0
         var rhymes = try RhymeTable.stored(in: index)
         var rhymeCodes: [UInt64] = []
-        try index.stagedWrite(collection) { staged in
-            let writer = try ImportWriter(staged: staged, tables: tables, keepDuplicates: keepDuplicates,
+        try index.write(collection) { collectionWriter in
+            let writer = try ImportWriter(writer: collectionWriter, tables: tables, keepDuplicates: keepDuplicates,
                                           tableBatch: tableBatch, indexPath: index.path)
             var next = groups.first.map { group in Background { try self.parse(group, normalizer: normalizer) } }
             defer { next?.wait() }  // never leave a parse running behind an error
@@ -215,11 +209,12 @@ public struct PoemImport {
             summary.imported = writer.imported
             summary.duplicates = writer.duplicates
             summary.merged = writer.merged
-            staged.attachments[RhymeTable.attachmentName] = rhymes.encoded()
-            staged.attachments[PoemTables.formatAttachment] = Array(String(PoemTables.currentFormat).utf8)
-            staged.attachments[PoemTables.profileAttachment] = Array(normalizer.converter.profile.utf8)
-            staged.attachments[PoemTables.variantsAttachment] = Array(String(writer.nextSerial).utf8)
-            staged.attachments[PoemTables.pendingAttachment] = []
+            try collectionWriter.setAttachment(RhymeTable.attachmentName, rhymes.encoded())
+            try collectionWriter.setAttachment(PoemTables.formatAttachment, Array(String(PoemTables.currentFormat).utf8))
+            try collectionWriter.setAttachment(PoemTables.profileAttachment, Array(normalizer.converter.profile.utf8))
+            try collectionWriter.setAttachment(PoemTables.variantsAttachment, Array(String(writer.nextSerial).utf8))
+            // Cleared in the transaction that publishes.
+            try PoemTables.setPending(nil, tables: tables, in: collectionWriter.transaction)
         }
         return summary
     }

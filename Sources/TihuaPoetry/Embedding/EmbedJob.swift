@@ -18,34 +18,29 @@ public struct EmbedJob {
         self.modelFolder = modelFolder
     }
 
-    public struct Summary: Codable, Sendable, Equatable {
-        public var keywords = 0
-        public var poems = 0
-    }
-
     /// `progress(collection, done, total)` after each batch.
-    public func run(progress: (String, Int, Int) -> Void = { _, _, _ in }) throws -> Summary {
+    public func run(progress: (String, Int, Int) -> Void = { _, _, _ in }) throws -> EmbedSummary {
         // Format-1 poems would be embedded from their unnormalised text.
-        if try PoemFormatCheck.state(index).needsUpgrade { throw PoetryError(PoemFormatCheck.upgradeMessage(index)) }
-        var summary = Summary()
-        summary.keywords = try embed(BuiltinCollection.keywords, progress: progress) { record in
+        if try PoemFormatCheck.state(index).needsUpgrade { throw PoemFormatCheck.upgradeError(index) }
+        let keywords = try embed(BuiltinCollection.keywords, progress: progress) { record in
             record.id
         }
-        summary.poems = try embed(BuiltinCollection.poems, progress: progress) { record in
-            try JSONDecoder().decode(Poem.self, from: Data(record.document)).embeddingText
+        let decoder = JSONDecoder()
+        let poems = try embed(BuiltinCollection.poems, progress: progress) { record in
+            try PoetryIndex.decodePoem(record, decoder, index: index).embeddingText
         }
-        return summary
+        return EmbedSummary(keywords: keywords, poems: poems, model: model.identity)
     }
 
     /// Embeds the records of `name` that lack a vector; returns how many.
     private func embed(_ name: String, progress: (String, Int, Int) -> Void,
-                       text: (RecordView) throws -> String) throws -> Int {
+                       text: (StoredRecord) throws -> String) throws -> Int {
         guard let collection = try index.collection(name) else { return 0 }
         let pending: [(id: String, text: String)] = try index.read { txn in
             let snapshot = try txn.snapshot(collection)
             try ModelBinding.check(snapshot.info, identity: model.identity)
             if let d = snapshot.dimension, d != model.dimension {
-                throw PoetryError("collection '\(name)' holds \(d)-dimensional vectors; the model makes \(model.dimension)")
+                throw PoetryError(.wrongModel, "collection '\(name)' holds \(d)-dimensional vectors; the model makes \(model.dimension)")
             }
             var pending: [(String, String)] = []
             try snapshot.forEachRecord { record in
@@ -57,11 +52,11 @@ public struct EmbedJob {
         var done = 0
         progress(name, 0, pending.count)
         while done < pending.count {
-            let batch = pending[done..<min(pending.count, done + batchSize)]
+            let batch = pending[done..<(done + min(max(1, batchSize), pending.count - done))]
             let vectors = try model.encodeTexts(batch.map(\.text)).checkedUnitRows {
                 "the embedding of \(name) '\(batch[batch.startIndex + $0].id)'"
             }
-            try index.update(collection) { writer in
+            try index.write(collection) { writer in
                 try ModelBinding.check(writer.info, identity: model.identity)
                 try vectors.withUnsafeBufferPointer {
                     try writer.attachVectors(ids: batch.map(\.id), vectors: $0.baseAddress!, dimension: model.dimension)

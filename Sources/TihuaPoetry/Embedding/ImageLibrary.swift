@@ -18,10 +18,16 @@ public struct ImageLibrary {
     public var batchSize = 16
 
     public init(index: TihuaIndex, model: CLIPModel, modelFolder: String) throws {
+        self.init(index: index, model: model, modelFolder: modelFolder,
+                  input: try CLIPImageInput(modelFolder: modelFolder, model: model))
+    }
+
+    /// With the folder's preprocessing already read.
+    public init(index: TihuaIndex, model: CLIPModel, modelFolder: String, input: CLIPImageInput) {
         self.index = index
         self.model = model
         self.modelFolder = modelFolder
-        input = try CLIPImageInput(modelFolder: modelFolder, model: model)
+        self.input = input
     }
 
     public struct Summary: Codable, Sendable, Equatable {
@@ -67,7 +73,7 @@ public struct ImageLibrary {
         var done = 0
         progress(0, fresh.count)
         while done < fresh.count {
-            let batch = Array(fresh[done..<min(fresh.count, done + batchSize)])
+            let batch = Array(fresh[done..<(done + min(max(1, batchSize), fresh.count - done))])
             var ids: [String] = []
             var pixels: [Float] = []
             for (file, result) in zip(batch, input.pixelValues(files: batch)) {
@@ -83,7 +89,7 @@ public struct ImageLibrary {
             if !ids.isEmpty {
                 let vectors = try model.encodeImages(pixelValues: pixels, count: ids.count)
                     .checkedUnitRows { "the embedding of image \(ids[$0])" }
-                try index.update(collection) { writer in
+                try index.write(collection) { writer in
                     try ModelBinding.check(writer.info, identity: model.identity)
                     try vectors.withUnsafeBufferPointer {
                         try writer.addVectors(ids: ids, vectors: $0.baseAddress!, dimension: model.dimension)

@@ -50,7 +50,7 @@ public struct FileWalk: Sendable {
             let start = absolute ? absolutePath(path) : path
             switch Self.kind(of: start) {
             case .missing:
-                throw PoetryError("\(Self.printable(path)): no such file or folder")
+                throw PoetryError(.notFound, "\(Self.printable(path)): no such file or folder")
             case .directory(let id):
                 var found: [String] = []
                 var visited: Set<FileID> = [id]

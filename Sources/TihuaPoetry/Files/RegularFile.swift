@@ -10,19 +10,19 @@ enum RegularFile {
     static func read(_ path: String, maxBytes: Int) throws -> [UInt8] {
         let fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY)
         guard fd >= 0 else {
-            throw PoetryError("\(FileWalk.printable(path)): cannot read: \(String(cString: strerror(errno)))")
+            throw PoetryError(errno == ENOENT ? .notFound : .io, "\(FileWalk.printable(path)): cannot read: \(String(cString: strerror(errno)))")
         }
         defer { close(fd) }
         var st = stat()
         guard fstat(fd, &st) == 0 else {
-            throw PoetryError("\(FileWalk.printable(path)): cannot read: \(String(cString: strerror(errno)))")
+            throw PoetryError(errno == ENOENT ? .notFound : .io, "\(FileWalk.printable(path)): cannot read: \(String(cString: strerror(errno)))")
         }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
-            throw PoetryError("\(FileWalk.printable(path)): not a regular file")
+            throw PoetryError(.badInput, "\(FileWalk.printable(path)): not a regular file")
         }
         let size = Int(st.st_size)
         guard size <= maxBytes else {
-            throw PoetryError("\(FileWalk.printable(path)): \(size.grouped) bytes, more than the \(maxBytes.grouped) a corpus file may hold (split it)")
+            throw PoetryError(.badInput, "\(FileWalk.printable(path)): \(size.grouped) bytes, more than the \(maxBytes.grouped) a corpus file may hold (split it)")
         }
         var bytes = [UInt8](repeating: 0, count: size)
         var done = 0
@@ -30,7 +30,7 @@ enum RegularFile {
             let n = bytes.withUnsafeMutableBytes { pread(fd, $0.baseAddress! + done, size - done, off_t(done)) }
             if n < 0 {
                 if errno == EINTR { continue }
-                throw PoetryError("\(FileWalk.printable(path)): cannot read: \(String(cString: strerror(errno)))")
+                throw PoetryError(errno == ENOENT ? .notFound : .io, "\(FileWalk.printable(path)): cannot read: \(String(cString: strerror(errno)))")
             }
             if n == 0 { break }  // the file shrank while being read
             done += n

@@ -1,7 +1,7 @@
 /// A poem found for a query. Its JSON form is the contract's
 /// `{"id","score","title","author","dynasty","lines"}` plus `"form"` and,
 /// for a poem with merged duplicates, `"variants":[ids]`.
-public struct PoemHit: Encodable, Sendable, Equatable {
+public struct PoemHit: Codable, Sendable, Equatable {
     public let id: String
     public let score: Float
     public let title: String?
@@ -32,6 +32,22 @@ public struct PoemHit: Encodable, Sendable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey { case id, score, title, author, dynasty, lines, form, variants }
+
+    /// A hit read back from its JSON form: the stored poem holds what the
+    /// JSON says (shown text as the original, no normalised copy).
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        id = try c.decode(String.self, forKey: .id)
+        score = try c.decode(Float.self, forKey: .score)
+        title = try c.decodeIfPresent(String.self, forKey: .title)
+        author = try c.decodeIfPresent(String.self, forKey: .author)
+        dynasty = try c.decodeIfPresent(String.self, forKey: .dynasty)
+        lines = try c.decode([String].self, forKey: .lines)
+        variants = try c.decodeIfPresent([String].self, forKey: .variants) ?? []
+        let form = try c.decodeIfPresent(String.self, forKey: .form).flatMap(PoemForm.init(rawValue:))
+        poem = Poem(id: id, title: title, author: author, dynasty: dynasty, lines: lines, keywords: [], form: form)
+        matches = []
+    }
 
     public func encode(to encoder: Encoder) throws {
         var c = encoder.container(keyedBy: CodingKeys.self)

@@ -7,18 +7,20 @@ struct PoemReader {
     let snapshot: CollectionSnapshot
     let tables: PoemTables?
     let variantsPublished: UInt32
+    let index: TihuaIndex
     private let decoder = JSONDecoder()
 
     /// `tables` are resolved before the transaction (nil for an index
     /// without them, which has no variants).
-    init(_ snapshot: CollectionSnapshot, tables: PoemTables?) throws {
+    init(_ snapshot: CollectionSnapshot, tables: PoemTables?, index: TihuaIndex) throws {
         self.snapshot = snapshot
         self.tables = tables
+        self.index = index
         variantsPublished = try PoemTextState(snapshot).variantsPublished
     }
 
-    func poem(_ record: RecordView) throws -> Poem {
-        try decoder.decode(Poem.self, from: Data(record.document))
+    func poem(_ record: StoredRecord) throws -> Poem {
+        try PoetryIndex.decodePoem(record, decoder, index: index)
     }
 
     func variantIDs(ofSequence sequence: UInt64) throws -> [String] {
@@ -27,14 +29,14 @@ struct PoemReader {
                                          visibleBelow: variantsPublished).map(\.id)
     }
 
-    func hit(_ record: RecordView, score: Float) throws -> PoemHit {
+    func hit(_ record: StoredRecord, score: Float) throws -> PoemHit {
         try hit(record, poem: try poem(record), score: score)
     }
 
     /// A hit shown in `script` (the index normalised with `profile`), with
     /// `spans` of a phrase match in the normalised lines carried over to the
     /// displayed lines of equal length.
-    func hit(_ record: RecordView, poem: Poem, score: Float, script: DisplayScript = .original,
+    func hit(_ record: StoredRecord, poem: Poem, score: Float, script: DisplayScript = .original,
              profile: String = "t2s", spans: [[Range<Int>]] = []) throws -> PoemHit {
         let shown = try script.show(poem, profile: profile)
         var matches: [[Range<Int>]] = []

@@ -23,19 +23,23 @@ enum PoemFormatCheck {
     }
 
     static func upgradeMessage(_ index: TihuaIndex) -> String {
-        "index \(index.path) holds poems imported before script normalisation (poem format 1); upgrade it (tihua upgrade), which normalises, merges and indexes them in place"
+        "index \(index.path) holds poems imported before script normalisation (poem format 1); upgrade it, which normalises, merges and indexes them in place"
+    }
+
+    static func upgradeError(_ index: TihuaIndex) -> PoetryError {
+        PoetryError(.notReady, upgradeMessage(index), remedy: .upgradeIndex)
     }
 
     /// Throws unless poems normalised with `profile` may be added.
     static func requireWritable(_ index: TihuaIndex, profile: String) throws {
         let state = try state(index)
-        if state.needsUpgrade { throw PoetryError(upgradeMessage(index)) }
+        if state.needsUpgrade { throw upgradeError(index) }
         if let format = state.format, format > PoemTables.currentFormat {
-            throw PoetryError("index \(index.path) holds poems in format \(format), newer than this build writes (\(PoemTables.currentFormat)); upgrade tihua")
+            throw PoetryError(.corrupt, "index \(index.path) holds poems in format \(format), newer than this build writes (\(PoemTables.currentFormat)); upgrade tihua")
         }
         let converter = try ScriptConverter.shared(profile: profile)
         if let recorded = state.profile, recorded != converter.profile {
-            throw PoetryError("the poems of index \(index.path) were normalised with OpenCC profile '\(recorded)', not '\(converter.profile)'; import with that profile, or into a new index")
+            throw PoetryError(.badInput, "the poems of index \(index.path) were normalised with OpenCC profile '\(recorded)', not '\(converter.profile)'; import with that profile, or into a new index")
         }
     }
 
@@ -43,9 +47,9 @@ enum PoemFormatCheck {
     /// poems were imported yet). Throws for an index that must be upgraded first.
     static func queryProfile(_ index: TihuaIndex) throws -> String {
         let state = try state(index)
-        if state.needsUpgrade { throw PoetryError(upgradeMessage(index)) }
+        if state.needsUpgrade { throw upgradeError(index) }
         if let format = state.format, format > PoemTables.currentFormat {
-            throw PoetryError("index \(index.path) holds poems in format \(format), newer than this build reads (\(PoemTables.currentFormat)); upgrade tihua")
+            throw PoetryError(.corrupt, "index \(index.path) holds poems in format \(format), newer than this build reads (\(PoemTables.currentFormat)); upgrade tihua")
         }
         return state.profile ?? "t2s"
     }

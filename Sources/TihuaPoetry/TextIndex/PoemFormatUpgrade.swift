@@ -40,7 +40,7 @@ public enum PoemFormatUpgrade {
                     stopAfterBatches: Int?) throws -> Summary {
         guard let c = try index.collection(BuiltinCollection.poems) else { return Summary() }
         guard let tables = try PoemTables.open(index, create: true) else {
-            throw PoetryError("index \(index.path): cannot create the poems' phrase index")
+            throw PoetryError(.io, "index \(index.path): cannot create the poems' phrase index")
         }
         let normalizer = PoemNormalizer(converter: try ScriptConverter.shared(profile: profile))
         var progress = try index.read { txn -> Progress? in
@@ -57,7 +57,7 @@ public enum PoemFormatUpgrade {
             if let stop = stopAfterBatches, batches == stop { return current.summary }
             batches += 1
             let start = current
-            current = try index.update(c) { writer in
+            current = try index.write(c) { writer in
                 try rewrite(from: start, batchSize: batchSize, writer, tables: tables, normalizer: normalizer,
                             keepDuplicates: keepDuplicates)
             }
@@ -65,11 +65,10 @@ public enum PoemFormatUpgrade {
         progress = current
         // 2. The phrase index and rhymes, from every poem.
         let rhymes = try rebuildPhraseIndex(index, c, tables: tables)
-        try index.update(c) { writer in
+        try index.write(c) { writer in
             try writer.setAttachment(RhymeTable.attachmentName, rhymes.encoded())
             try writer.setAttachment(PoemTables.profileAttachment, Array(normalizer.converter.profile.utf8))
             try writer.setAttachment(PoemTables.formatAttachment, Array(String(PoemTables.currentFormat).utf8))
-            try writer.setAttachment(PoemTables.pendingAttachment, [])
             try writer.setAttachment(progressAttachment, [])
         }
         return progress!.summary
@@ -118,7 +117,7 @@ public enum PoemFormatUpgrade {
             return progress
         }
         guard last.sequence < UInt64(UInt32.max) else {
-            throw PoetryError("index \(writer.snapshot.name): the poems have used every sequence number (\(UInt32.max))")
+            throw PoetryError(.unsupported, "collection \(writer.snapshot.name): the poems have used every sequence number (\(UInt32.max))")
         }
         let txn = writer.transaction
         let decoder = JSONDecoder()
@@ -167,7 +166,7 @@ public enum PoemFormatUpgrade {
     /// Empties and refills the gram and facet tables from every poem; returns
     /// the rhyme table of the normalised lines.
     static func rebuildPhraseIndex(_ index: TihuaIndex, _ c: Collection, tables: PoemTables) throws -> RhymeTable {
-        try index.update(c) { writer in
+        try index.write(c) { writer in
             try writer.transaction.removeAll(in: tables.grams)
             try writer.transaction.removeAll(in: tables.facets)
         }
@@ -193,14 +192,14 @@ public enum PoemFormatUpgrade {
             }
             RadixSort.sort(&packed)
             try PostingWriter.write([packed], base: UInt32(windowStart), into: tables.grams, append: first, batchKeys: 200_000) { body in
-                try index.update(c) { try body($0.transaction) }
+                try index.write(c) { try body($0.transaction) }
             }
             first = false
             guard more else { break }
             windowStart += window
         }
         try PostingWriter.append(facets, into: tables.facets, batchKeys: 200_000) { body in
-            try index.update(c) { try body($0.transaction) }
+            try index.write(c) { try body($0.transaction) }
         }
         return rhymes
     }
