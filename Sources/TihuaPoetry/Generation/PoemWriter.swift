@@ -31,6 +31,8 @@ public struct PoemWriter {
     /// Poems nearest the query whose lines a cento may use.
     public var centoPoolPoems = 300
     public var diversity: Float?
+    /// Which poems a cento may take lines from (empty: any).
+    public var filter = PoemFilter()
 
     public init(poetry: PoetryIndex, clip: CLIPModel) {
         self.poetry = poetry
@@ -46,7 +48,9 @@ public struct PoemWriter {
         let candidates: [GeneratedPoem]
         switch generator {
         case .cento:
-            let searched = try poetry.poemsSearched(near: query, model: clip.identity, k: centoPoolPoems)
+            let searched = filter.isEmpty
+                ? try poetry.poemsSearched(near: query, model: clip.identity, k: centoPoolPoems)
+                : try poetry.poemsSearched(PoemQuery(vector: query, model: clip.identity, filter: filter, k: centoPoolPoems))
             partial += searched.partial
             let pool = searched.hits.flatMap { hit in
                 hit.poem.normalizedLines.map {

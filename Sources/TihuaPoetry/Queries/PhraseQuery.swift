@@ -43,6 +43,15 @@ public struct PhraseQuery: Sendable, Equatable {
         endsLine = normalized.unicodeScalars.last.map(Self.isBoundary) ?? false
     }
 
+    /// Whether the postings alone decide a match: one run of one or two
+    /// characters not tied to a line's start (a bigram, a prefix of bigrams,
+    /// or a character ending a line). Otherwise candidates are checked
+    /// against the text.
+    var isExactByGrams: Bool {
+        guard !startsLine, runs.count == 1 else { return false }
+        return runs[0].count == 1 || (runs[0].count == 2 && !endsLine)
+    }
+
     /// Index lookups whose postings every match is in.
     enum Lookup: Equatable {
         case gram(UInt64)
