@@ -46,7 +46,7 @@ let package = Package(
         .testTarget(name: "TihuaSearchTests", dependencies: ["TihuaSearch", "TihuaCompute", "TihuaTestSupport"]),
         .testTarget(name: "TihuaModelsTests", dependencies: ["TihuaModels", "TihuaCompute", "TihuaBench", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaPoetryTests", dependencies: ["TihuaPoetry", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
-        .testTarget(name: "TihuaTrainingTests", dependencies: ["TihuaTraining", "TihuaModels", "TihuaPoetry", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TihuaTrainingTests", dependencies: ["TihuaTraining", "TihuaModels", "TihuaPoetry", "TihuaTestSupport", "CZlib"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaCLITests", dependencies: ["tihua", "TihuaStore", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
     ]
 )

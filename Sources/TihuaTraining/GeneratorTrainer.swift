@@ -59,6 +59,9 @@ public final class GeneratorTrainer {
     public let settings: TrainingSettings
     public private(set) var corpus: TrainingCorpus?
     public private(set) var vocabulary: [String] = []
+    /// Stops (as if killed) after this step, before the model folder is
+    /// written: for tests of resuming.
+    public var stopAfterStep: Int?
 
     public init(folder: String, settings: TrainingSettings) {
         self.folder = folder
@@ -180,6 +183,7 @@ public final class GeneratorTrainer {
                 try TrainingCheckpoint.save(checkpointPath, parameters: parameters, optimizer: optimizer, step: step)
             }
             progress(report)
+            if step == stopAfterStep { return }
         }
         let summary = """
             {"steps": \(settings.steps), "final_validation_loss": \(csv.lastValidationLoss ?? .nan), \
