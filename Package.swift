@@ -34,7 +34,7 @@ let package = Package(
         .target(name: "TihuaTraining", dependencies: ["TihuaModels", "TihuaCompute", "TihuaPoetry", "CZlib"]),
         // Benchmarks and their random weights and synthetic data: used by
         // `tihua bench` and the tests, never by the product's own paths.
-        .target(name: "TihuaBench", dependencies: ["TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaCompute"]),
+        .target(name: "TihuaBench", dependencies: ["TihuaPoetry", "TihuaTraining", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaCompute"]),
         .executableTarget(name: "tihua", dependencies: [
             "TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaBench", "TihuaTraining",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

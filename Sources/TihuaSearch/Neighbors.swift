@@ -1,3 +1,5 @@
+import TihuaCompute
+
 /// The raw answer to a batch of queries, FAISS style: `queryCount × k`
 /// scores and rows, row-major, best first. A query with fewer than `k` hits
 /// (a collection smaller than k, few rows in the probed lists) has row −1

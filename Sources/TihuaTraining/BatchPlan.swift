@@ -6,15 +6,15 @@ import TihuaCompute
 /// epoch shuffled; epoch e uses seed + e. The number of batches per epoch
 /// does not depend on the seed, so step s always maps to the same batch:
 /// a resumed run continues exactly where the checkpoint was taken.
-struct BatchPlan {
+package struct BatchPlan {
     let lengths: [Int]
     let tokensPerBatch: Int
     let seed: UInt64
     /// Example indices by length, in index order.
     private let groups: [(length: Int, members: [Int])]
-    let batchesPerEpoch: Int
+    package let batchesPerEpoch: Int
 
-    init(lengths: [Int], tokensPerBatch: Int, seed: UInt64) {
+    package init(lengths: [Int], tokensPerBatch: Int, seed: UInt64) {
         self.lengths = lengths
         self.tokensPerBatch = tokensPerBatch
         self.seed = seed
@@ -27,7 +27,7 @@ struct BatchPlan {
     }
 
     /// The batches of `epoch`, each a list of example indices.
-    func batches(epoch: Int) -> [[Int]] {
+    package func batches(epoch: Int) -> [[Int]] {
         var random = SeededRandom(seed: seed &+ UInt64(epoch) &* 0x9E37_79B9_7F4A_7C15)
         var out: [[Int]] = []
         out.reserveCapacity(batchesPerEpoch)
@@ -48,7 +48,7 @@ struct BatchPlan {
 
 extension [EncodedPoem] {
     /// tokens[B, T] right-padded with `pad`, and targets (−1 where nothing is predicted).
-    func batch(_ indices: [Int], pad: Int32) -> (tokens: [Int32], targets: [Int32], batch: Int, tokensEach: Int) {
+    package func batch(_ indices: [Int], pad: Int32) -> (tokens: [Int32], targets: [Int32], batch: Int, tokensEach: Int) {
         let T = indices.map { self[$0].ids.count }.max() ?? 0
         var tokens = [Int32](repeating: pad, count: indices.count * T)
         var targets = [Int32](repeating: -1, count: indices.count * T)

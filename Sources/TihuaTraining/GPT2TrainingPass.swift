@@ -11,7 +11,7 @@ import TihuaModels
 /// −1 where nothing is predicted (prompt, padding). Padding after the real
 /// tokens cannot affect them (the attention is causal) and gets no gradient.
 /// Buffers grow to the largest batch and are reused. Not thread-safe.
-final class GPT2TrainingPass {
+package final class GPT2TrainingPass {
     let layout: ParameterLayout
     var config: GPT2Config { layout.config }
     private var rowCapacity = 0, probCapacity = 0
@@ -33,7 +33,7 @@ final class GPT2TrainingPass {
     private var dx = FloatBuffer(0), dln = FloatBuffer(0), dqkv = FloatBuffer(0), dcontext = FloatBuffer(0)
     private var dfc = FloatBuffer(0), dfcGelu = FloatBuffer(0), dpicked = FloatBuffer(0)
 
-    init(layout: ParameterLayout) { self.layout = layout }
+    package init(layout: ParameterLayout) { self.layout = layout }
 
     private func ensureCapacity(rows N: Int, tokens T: Int, targets M: Int) {
         let c = config, C = c.hiddenSize, I = c.innerSize, L = c.layers
@@ -66,13 +66,13 @@ final class GPT2TrainingPass {
     }
 
     /// Σ loss and the number of targets of a batch, without gradients.
-    func loss(tokens: [Int32], targets: [Int32], batch B: Int, parameters: GPT2Parameters) throws -> (sum: Double, count: Int) {
+    package func loss(tokens: [Int32], targets: [Int32], batch B: Int, parameters: GPT2Parameters) throws -> (sum: Double, count: Int) {
         try run(tokens: tokens, targets: targets, batch: B, parameters: parameters, gradients: nil)
     }
 
     /// Σ loss and the number of targets; adds ∂(mean loss)/∂θ to `gradients`.
     @discardableResult
-    func run(tokens: [Int32], targets: [Int32], batch B: Int, parameters: GPT2Parameters,
+    package func run(tokens: [Int32], targets: [Int32], batch B: Int, parameters: GPT2Parameters,
              gradients: GPT2Parameters?) throws -> (sum: Double, count: Int) {
         let c = config, C = c.hiddenSize, V = c.vocabSize
         let N = tokens.count, T = B > 0 ? N / B : 0

@@ -88,8 +88,16 @@ public final class GeneratorTrainer {
             guard let recorded = try? JSONDecoder().decode(TrainingSettings.self, from: data) else {
                 throw TrainingError(.corrupt, "\(settingsPath): not a training settings file")
             }
-            guard recorded == settings else {
+            // The length of a run may change when it resumes (its cosine then
+            // follows the new length from the current step); nothing else may.
+            var comparable = recorded
+            comparable.steps = settings.steps
+            guard comparable == settings else {
                 throw TrainingError(.badInput, "\(folder) holds a run with other settings (see \(settingsPath)); choose another folder to start a new run")
+            }
+            if recorded.steps != settings.steps {
+                log("the run's length changes from \(recorded.steps) to \(settings.steps) steps")
+                try AtomicFile.write(Array(try Self.encoder().encode(settings)), to: settingsPath)
             }
         } else {
             try AtomicFile.write(Array(try Self.encoder().encode(settings)), to: settingsPath)

@@ -27,7 +27,7 @@ import Testing
         #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
         let parts = Self.chunks(bytes)
         #expect(parts.map(\.type) == ["IHDR", "IDAT", "IEND"])
-        #expect(parts.allSatisfy(\.crcOK))
+        #expect(parts.allSatisfy { $0.crcOK })
         #expect(parts[0].data == [0, 0, 0, 5, 0, 0, 0, 3, 8, 2, 0, 0, 0])
         var raw = [UInt8](repeating: 0, count: 3 * (1 + 15))
         var size = uLong(raw.count)

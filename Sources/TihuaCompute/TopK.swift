@@ -5,15 +5,18 @@
 /// heap keeps the worst kept candidate at the root; scans compare each score
 /// with `threshold` first and call `insert` only for the rare candidate that
 /// may enter.
-struct TopK {
-    let k: Int
-    private(set) var scores: [Float]
-    private(set) var rows: [Int]
-    private(set) var count = 0
+///
+/// One selection serves the package: exact and IVF search keep their k best
+/// rows, and GPT-2's sampler its top-k tokens (score = logit, row = token id).
+package struct TopK: Sendable {
+    package let k: Int
+    package var scores: [Float]
+    package var rows: [Int]
+    package var count = 0
     /// A score below this cannot enter (−∞ until k candidates are kept).
-    private(set) var threshold: Float = -.infinity
+    package var threshold: Float = -.infinity
 
-    init(k: Int) {
+    package init(k: Int) {
         precondition(k > 0)
         self.k = k
         scores = [Float](repeating: 0, count: k)
@@ -21,15 +24,15 @@ struct TopK {
     }
 
     /// Whether (a, ra) ranks below (b, rb).
-    @inline(__always)
-    static func worse(_ a: Float, _ ra: Int, _ b: Float, _ rb: Int) -> Bool {
+    @inlinable @inline(__always)
+    package static func worse(_ a: Float, _ ra: Int, _ b: Float, _ rb: Int) -> Bool {
         a < b || (a == b && ra > rb)
     }
 
     /// Offers a candidate; it is kept if fewer than k are kept or if it beats
     /// the worst kept one.
-    @inline(__always)
-    mutating func insert(_ score: Float, _ row: Int) {
+    @inlinable @inline(__always)
+    package mutating func insert(_ score: Float, _ row: Int) {
         if count < k {
             siftUp(score, row)
         } else if Self.worse(scores[0], rows[0], score, row) {
@@ -37,7 +40,8 @@ struct TopK {
         }
     }
 
-    private mutating func siftUp(_ score: Float, _ row: Int) {
+    @inlinable
+    package mutating func siftUp(_ score: Float, _ row: Int) {
         var i = count
         count += 1
         while i > 0 {
@@ -50,7 +54,8 @@ struct TopK {
         if count == k { threshold = scores[0] }
     }
 
-    private mutating func replaceRoot(_ score: Float, _ row: Int) {
+    @inlinable
+    package mutating func replaceRoot(_ score: Float, _ row: Int) {
         var i = 0
         while true {
             let l = 2 * i + 1
@@ -66,12 +71,18 @@ struct TopK {
     }
 
     /// Offers every candidate of `other` (merging per-thread selections).
-    mutating func merge(_ other: TopK) {
+    package mutating func merge(_ other: TopK) {
         for i in 0..<other.count { insert(other.scores[i], other.rows[i]) }
     }
 
+    /// Forgets the kept candidates (the buffers are kept).
+    package mutating func removeAll() {
+        count = 0
+        threshold = -.infinity
+    }
+
     /// The kept candidates, best first.
-    func sorted() -> [(score: Float, row: Int)] {
+    package func sorted() -> [(score: Float, row: Int)] {
         (0..<count).map { (score: scores[$0], row: rows[$0]) }.sorted { Self.worse($1.score, $1.row, $0.score, $0.row) }
     }
 }
