@@ -22,9 +22,12 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libjpeg-turbo behind a small C shim that turns its fatal errors into return codes.
         .target(name: "CTihuaJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
+        // SIMD kernels (float32/float16/SQ8 dot products, codecs) with runtime
+        // CPU dispatch and bit-identical portable code.
+        .target(name: "CTihuaKernels", linkerSettings: [.linkedLibrary("m")]),
 
         // BLAS, parallel loops and vector helpers shared by search and models.
-        .target(name: "TihuaCompute", dependencies: ["COpenBLAS"]),
+        .target(name: "TihuaCompute", dependencies: ["COpenBLAS", "CTihuaKernels"]),
         .target(name: "TihuaStore", dependencies: ["CLMDB", "TihuaCompute"]),
         .target(name: "TihuaSearch", dependencies: ["TihuaStore", "TihuaCompute"]),
         .target(name: "TihuaModels", dependencies: ["TihuaCompute", "CTihuaJPEG"]),
@@ -44,6 +47,8 @@ let package = Package(
         .target(name: "TihuaTestSupport", path: "Tests/TihuaTestSupport"),
         .testTarget(name: "TihuaStoreTests", dependencies: ["TihuaStore", "TihuaCompute", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaSearchTests", dependencies: ["TihuaSearch", "TihuaCompute", "TihuaTestSupport"]),
+        .testTarget(name: "TihuaKernelsTests", dependencies: ["TihuaSearch", "TihuaCompute", "CTihuaKernels", "TihuaTestSupport"],
+                    resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaModelsTests", dependencies: ["TihuaModels", "TihuaCompute", "TihuaBench", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaPoetryTests", dependencies: ["TihuaPoetry", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaTrainingTests", dependencies: ["TihuaTraining", "TihuaModels", "TihuaPoetry", "TihuaTestSupport", "CZlib"], resources: [.copy("Fixtures")]),

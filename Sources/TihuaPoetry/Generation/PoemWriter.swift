@@ -23,6 +23,8 @@ public struct PoemWriter {
         public let candidates: Int
         /// Candidates that were well-formed.
         public let wellFormed: Int
+        /// Collections searched only in part (records without vectors).
+        public let partial: [Coverage]
     }
 
     public let poetry: PoetryIndex
@@ -43,8 +45,8 @@ public struct PoemWriter {
 
     /// Writes a poem for the query embedding (an image's, or a text's).
     public func write(for query: [Float], generator: Generator, seed: UInt64) throws -> Result {
-        let keywords = try poetry.keywords(near: query, model: clip.identity, k: keywordCount, diversity: diversity)
-        return try compose(keywords: keywords, query: query, generator: generator, seed: seed)
+        let found = try poetry.keywordsSearched(near: query, model: clip.identity, k: keywordCount, diversity: diversity)
+        return try compose(keywords: found.hits, partial: found.partial, query: query, generator: generator, seed: seed)
     }
 
     /// Writes a poem for given keywords (no image): the query is the CLIP
@@ -52,23 +54,26 @@ public struct PoemWriter {
     /// its own similarity to that query.
     public func write(keywords words: [String], generator: Generator, seed: UInt64) throws -> Result {
         let words = words.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        guard !words.isEmpty else { throw PoetryError("generate: no keywords given") }
+        guard !words.isEmpty else { throw PoetryError(.badInput, "generate: no keywords given") }
         let embeddings = try clip.encodeTexts([words.joined(separator: " ")] + words)
         let query = Array(embeddings.row(0))
         let scored = words.indices.map { i in
             ScoredKeyword(keyword: words[i], score: VectorMath.dot(Array(embeddings.row(i + 1)), query, query.count))
         }
-        return try compose(keywords: scored, query: query, generator: generator, seed: seed)
+        return try compose(keywords: scored, partial: [], query: query, generator: generator, seed: seed)
     }
 
-    private func compose(keywords: [ScoredKeyword], query: [Float], generator: Generator, seed: UInt64) throws -> Result {
+    private func compose(keywords: [ScoredKeyword], partial: [Coverage], query: [Float], generator: Generator,
+                         seed: UInt64) throws -> Result {
+        var partial = partial
         let words = keywords.map(\.keyword)
         var form = PoemForm.quatrain
         let candidates: [GeneratedPoem]
         switch generator {
         case .cento:
-            let hits = try poetry.poems(near: query, model: clip.identity, k: centoPoolPoems)
-            let pool = hits.flatMap { hit in
+            let searched = try poetry.poemsSearched(near: query, model: clip.identity, k: centoPoolPoems)
+            partial += searched.partial
+            let pool = searched.hits.flatMap { hit in
                 hit.lines.map {
                     CentoGenerator.Line(text: $0, source: LineSource(id: hit.id, title: hit.title, author: hit.author),
                                         poemScore: hit.score)
@@ -82,6 +87,7 @@ public struct PoemWriter {
             form = style.form
         }
         let ranked = try Reranker(clip: clip).rank(candidates, query: query, form: form)
-        return Result(keywords: keywords, poem: ranked.first, candidates: candidates.count, wellFormed: ranked.count)
+        return Result(keywords: keywords, poem: ranked.first, candidates: candidates.count, wellFormed: ranked.count,
+                      partial: partial)
     }
 }

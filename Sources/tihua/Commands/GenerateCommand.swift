@@ -1,73 +1,75 @@
 import ArgumentParser
 import Foundation
-import TihuaModels
 import TihuaPoetry
-import TihuaStore
+
+extension GenerateRequest.Generator: ExpressibleByArgument {}
+extension PromptStyle: ExpressibleByArgument {}
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "generate",
-        abstract: "Write a quatrain for an image: keyword prefix → candidates → CLIP rerank.",
+        abstract: "Write a poem for an image, a text or keywords: keyword prefix → candidates → CLIP rerank.",
         discussion: """
         cento (集句) composes lines of the indexed poems (lines 2 and 4 rhyme by the corpus's own \
-        rhyme table) and needs no language model; gpt2 samples from a GPT-2 poem model \
-        (the layout of uer/gpt2-chinese-poem, a safetensors folder given by --lm) on the prompt \
-        关键词：k1 k2 … [EOS]. Candidates with the wrong line count or unequal lines are dropped; \
-        the rest are ranked by CLIP similarity to the image.
+        rhyme table) and needs no language model. gpt2 samples from a GPT-2 poem model (--lm, by \
+        default the generator Tihua ships, trained on the bundled corpora), decoding under a \
+        constraint so that every candidate has the --form: line separators only at line ends, only \
+        Chinese characters in lines, the end after the last line; --no-repeat forbids repeated \
+        characters, --rhyme makes lines 2 and 4 (6, 8) rhyme by the index's rhyme table. --prompt \
+        keywords writes 关键词：k1 k2 [EOS] with lines joined by |; opening starts line 1 with the \
+        first keyword, lines ended by ，/。 (uer/gpt2-chinese-poem); acrostic (藏头) starts line i with \
+        the i-th character of the keywords. Candidates are ranked by CLIP similarity to the image, \
+        the text, or the keywords' text.
         """)
 
-    enum GeneratorName: String, ExpressibleByArgument, CaseIterable { case cento, gpt2 }
-
     @OptionGroup var indexOptions: IndexOptions
-    @OptionGroup var query: QueryInput
-    @Option(help: "cento or gpt2.") var generator: GeneratorName = .cento
-    @Option(help: "The GPT-2 poem model folder (for --generator gpt2).") var lm: String?
-    @Option(help: "Seed of the sampling: the same seed, the same poem.") var seed: UInt64 = 0
-    @Option(help: "Candidates to generate before the rerank.") var candidates = 16
-    @Option(help: "Keywords in the prefix.") var keywords = 8
-    @Option(help: ArgumentHelp("Keyword diversity λ (see tihua keywords --help).", valueName: "λ")) var diversity: Float?
+    @Option(help: ArgumentHelp("A JPEG image to write for.", valueName: "file.jpg")) var image: String?
+    @Option(help: "A text to write for.") var text: String?
+    @Option(parsing: .upToNextOption, help: "Keywords to write for (instead of those found for an image or a text).")
+    var keywords: [String] = []
+    @Option(help: "cento or gpt2.") var generator: GenerateRequest.Generator = .cento
+    @Option(help: "The GPT-2 poem model folder for --generator gpt2 (default: \(GeneratorCommand.shippedModel)).") var lm: String?
+    @Option(help: "GPT-2 prompt style: keywords, opening or acrostic.") var prompt: PromptStyle = .keywords
+    @Option(help: "GPT-2 poem form: 5x4, 7x4, 5x8 or 7x8 (default: four lines of 5 or 7, the first line decides).")
+    var form: String?
+    @Flag(help: "GPT-2: no character twice.") var noRepeat = false
+    @Flag(help: "GPT-2: lines 2 and 4 (6, 8) rhyme by the index's rhyme table.") var rhyme = false
+    @Option(parsing: .unconditional,
+            help: "Seed of the sampling: the same seed, the same poem (any 64-bit integer; -1 is 2^64 - 1).")
+    var seed = Seed(0)
+    @Option(parsing: .unconditional, help: "Candidates to generate before the rerank (at most \(EngineLimits.maxCandidates)).")
+    var candidates = GenerateRequest.defaultCandidates
+    @Option(parsing: .unconditional, help: "Keywords in the prefix found for an image or a text.")
+    var prefixKeywords = GenerateRequest.defaultPrefixKeywords
+    @Option(parsing: .unconditional, help: ArgumentHelp("Keyword diversity λ (see tihua keywords --help).", valueName: "λ"))
+    var diversity: Float?
     @OptionGroup var modelOption: ModelOption
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if generator == .gpt2 && lm == nil { throw ValidationError("--generator gpt2 needs --lm DIR") }
-        if candidates < 1 || keywords < 1 { throw ValidationError("--candidates and --keywords must be at least 1") }
-    }
-
-    struct Output: Encodable {
-        struct Poem: Encodable { let lines: [GeneratedLine]; let score: Float? }
-        let keywords: [String]
-        let poem: Poem?
-        let candidates: Int
-        let wellFormed: Int
-
-        enum CodingKeys: String, CodingKey { case keywords, poem, candidates, wellFormed = "well_formed" }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(keywords, forKey: .keywords)
-            try c.encode(poem, forKey: .poem)  // null when no candidate was well-formed
-            try c.encode(candidates, forKey: .candidates)
-            try c.encode(wellFormed, forKey: .wellFormed)
+        if [image != nil, text != nil, !keywords.isEmpty].filter({ $0 }).count != 1 {
+            throw ValidationError("Give exactly one of --image, --text and --keywords.")
         }
+        if let form, PoemForm(form) == nil { throw ValidationError("--form must be one of \(PoemForm.names.joined(separator: ", "))") }
+        if keywords.count > EngineLimits.maxPrefixKeywords { throw ValidationError("--keywords takes at most \(EngineLimits.maxPrefixKeywords) keywords") }
+        try checkFlag("--candidates", candidates, 1...EngineLimits.maxCandidates)
+        try checkFlag("--prefix-keywords", prefixKeywords, 1...EngineLimits.maxPrefixKeywords)
+        try checkFlag("--diversity", diversity, 0...1)
     }
 
     func run() throws {
-        let index = try TihuaIndex(path: indexOptions.index)
-        let (clip, folder) = try ModelBinding.openModel(modelOption.model, index: index)
-        let chosen: PoemWriter.Generator = generator == .gpt2 ? .gpt2(try GPT2Model(folder: lm!)) : .cento
-        var writer = PoemWriter(poetry: PoetryIndex(index: index), clip: clip)
-        writer.candidateCount = candidates
-        writer.keywordCount = keywords
-        writer.diversity = diversity
-        let result = try writer.write(for: try query.embedding(clip, folder: folder), generator: chosen, seed: seed)
-        if output.json {
-            return try printJSONLine(Output(keywords: result.keywords.map(\.keyword),
-                                            poem: result.poem.map { .init(lines: $0.lines, score: $0.score) },
-                                            candidates: result.candidates, wellFormed: result.wellFormed))
-        }
-        printLine("关键词：" + result.keywords.map(\.keyword).joined(separator: " "))
+        let folder = generator == .gpt2 ? (lm ?? GeneratorCommand.shippedModel) : lm
+        let engine = try indexOptions.engine(.readOnly, model: modelOption.model, generator: folder)
+        let query: Query = image.map(Query.imageFile) ?? .text(text ?? keywords.joined(separator: " "))
+        let result = try engine.generate(GenerateRequest(
+            query: query, generator: generator, seed: seed.value, candidates: candidates,
+            prefixKeywords: prefixKeywords, diversity: diversity, keywords: keywords.isEmpty ? nil : keywords,
+            prompt: prompt, form: form.flatMap(PoemForm.init), noRepeat: noRepeat, rhyme: rhyme))
+        printWarnings(result.partial)
+        if output.json { return try printJSONLine(result) }
+        printLine("关键词：" + result.keywords.joined(separator: " "))
         guard let poem = result.poem else {
-            throw CommandLineFailure("none of the \(result.candidates) candidates was a well-formed quatrain; try another --seed or more --candidates")
+            throw CommandLineFailure("none of the \(result.candidates) candidates was a well-formed poem; try another --seed or more --candidates")
         }
         printLine("")
         for line in poem.lines {
