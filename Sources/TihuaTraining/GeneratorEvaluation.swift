@@ -25,10 +25,13 @@ public enum GeneratorEvaluation {
         /// Share of generated poems that are well formed (by construction, 1).
         public var wellFormed = Double.nan
         public var samples: [Sample] = []
+        /// Wall time of a generator made for the model (its vocabulary masks) writing 16 candidates
+        /// for the first keyword set in one batch (best of 3).
+        public var sixteenCandidatesSeconds = Double.nan
 
         enum CodingKeys: String, CodingKey {
             case poems, tokens, crossEntropy = "cross_entropy", perplexity, generated, keywordUse = "keyword_use"
-            case wellFormed = "well_formed", samples
+            case wellFormed = "well_formed", samples, sixteenCandidatesSeconds = "sixteen_candidates_seconds"
         }
     }
 
@@ -90,6 +93,14 @@ public enum GeneratorEvaluation {
             report.generated += written.count
             if report.samples.count < options.samples, let first = written.first {
                 report.samples.append(Sample(keywords: poem.keywords, lines: first.lines.map(\.text)))
+            }
+        }
+        if let first = poems.first(where: { !$0.keywords.isEmpty }) {
+            report.sixteenCandidatesSeconds = .infinity
+            for _ in 0..<3 {
+                let start = Date()
+                _ = try GPT2PoemGenerator(model: model).candidates(keywords: first.keywords, count: 16, seed: options.seed)
+                report.sixteenCandidatesSeconds = min(report.sixteenCandidatesSeconds, Date().timeIntervalSince(start))
             }
         }
         if report.generated > 0 {

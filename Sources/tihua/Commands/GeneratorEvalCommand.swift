@@ -41,6 +41,7 @@ struct GeneratorEvalCommand: ParsableCommand {
                          report.poems, report.tokens, report.crossEntropy, report.perplexity))
         printLine(String(format: "%d generated poems: %.1f%% contain a keyword, %.1f%% well formed",
                          report.generated, 100 * report.keywordUse, 100 * report.wellFormed))
+        printLine(String(format: "16 candidates in one batch: %.3f s", report.sixteenCandidatesSeconds))
         for s in report.samples {
             printLine("")
             printLine("关键词：" + s.keywords.joined(separator: " "))
