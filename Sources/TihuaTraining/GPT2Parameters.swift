@@ -7,12 +7,10 @@ import Darwin
 #endif
 
 /// A GPT-2's parameters in one flat float buffer laid out by
-/// `ParameterLayout`. It is also a `TensorSource`, so a `GPT2Model` can run
-/// on the weights being trained (for validation samples) without a copy;
-/// such a model must not be used while a step changes the weights.
-public final class GPT2Parameters: TensorSource, @unchecked Sendable {
-    // @unchecked: the buffer is only written by the trainer's own steps,
-    // never while a model reading it is in use (see above).
+/// `ParameterLayout` (also its gradients and AdamW's moments).
+public final class GPT2Parameters: @unchecked Sendable {
+    // @unchecked: the buffer is written only by the thread that runs the
+    // training steps; nothing reads it concurrently.
     public let layout: ParameterLayout
     let buffer: FloatBuffer
     public var sourceName: String
@@ -71,10 +69,6 @@ public final class GPT2Parameters: TensorSource, @unchecked Sendable {
     public func copy(from other: GPT2Parameters) {
         precondition(other.count == count)
         pointer.update(from: other.pointer, count: count)
-    }
-
-    public func shape(of name: String) -> [Int]? {
-        layout.entry(name.hasPrefix("transformer.") ? String(name.dropFirst(12)) : name)?.shape
     }
 
     public func floats(_ name: String) throws -> UnsafeBufferPointer<Float> {
