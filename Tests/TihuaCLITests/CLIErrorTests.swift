@@ -55,7 +55,8 @@ import Testing
         let cases: [([String], String)] = [
             (["images", "--index", index, "--poem", ""], "cannot look up poem '': empty id"),
             (["images", "--index", index, "--poem", String(repeating: "x", count: 600)],
-             "cannot look up poem '\(String(repeating: "x", count: 600))': id longer than 480 bytes"),
+             "cannot look up poem '\(String(repeating: "x", count: 80))…': id longer than 480 bytes"),
+            (["images", "--index", index, "--poem", "a\tb"], "cannot look up poem 'a\\tb': id contains a control character"),
             (["delete", "--index", index, "--collection", "keywords", "明月", ""],
              "cannot delete '' from collection 'keywords': empty id"),
             (["delete", "--index", index, "--collection", String(repeating: "c", count: 600), "x"],
