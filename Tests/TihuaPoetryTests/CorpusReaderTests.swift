@@ -116,16 +116,16 @@ import TihuaStore
     }
 
     @Test func formsAreDerivedFromLineCountAndLengths() {
-        #expect(PoemForm.derive(lines: ["床前明月光", "疑是地上霜", "举头望明月", "低头思故乡"]) == .fiveByFour)
-        #expect(PoemForm.derive(lines: Array(repeating: "两个黄鹂鸣翠柳", count: 4)) == .sevenByFour)
-        #expect(PoemForm.derive(lines: Array(repeating: "国破山河在", count: 8)) == .fiveByEight)
-        #expect(PoemForm.derive(lines: Array(repeating: "风急天高猿啸哀", count: 8)) == .sevenByEight)
-        #expect(PoemForm.derive(lines: ["寒蝉凄切", "对长亭晚", "骤雨初歇"]) == .other)
-        #expect(PoemForm.derive(lines: ["寒蝉凄切", "对长亭晚", "骤雨初歇"], hasTune: true) == .ci)
-        #expect(PoemForm.derive(lines: ["明月几时有", "把酒问青天", "不知天上宫阙"]) == .ci)
-        #expect(PoemForm.derive(lines: Array(repeating: "国破山河在", count: 6)) == .other)
+        #expect(PoemFormClass.derive(lines: ["床前明月光", "疑是地上霜", "举头望明月", "低头思故乡"]) == .fiveByFour)
+        #expect(PoemFormClass.derive(lines: Array(repeating: "两个黄鹂鸣翠柳", count: 4)) == .sevenByFour)
+        #expect(PoemFormClass.derive(lines: Array(repeating: "国破山河在", count: 8)) == .fiveByEight)
+        #expect(PoemFormClass.derive(lines: Array(repeating: "风急天高猿啸哀", count: 8)) == .sevenByEight)
+        #expect(PoemFormClass.derive(lines: ["寒蝉凄切", "对长亭晚", "骤雨初歇"]) == .other)
+        #expect(PoemFormClass.derive(lines: ["寒蝉凄切", "对长亭晚", "骤雨初歇"], hasTune: true) == .ci)
+        #expect(PoemFormClass.derive(lines: ["明月几时有", "把酒问青天", "不知天上宫阙"]) == .ci)
+        #expect(PoemFormClass.derive(lines: Array(repeating: "国破山河在", count: 6)) == .other)
         // Punctuation inside a line is not counted.
-        #expect(PoemForm.derive(lines: ["床前「明月」光", "疑是地上霜", "举头望明月", "低头思故乡"]) == .fiveByFour)
+        #expect(PoemFormClass.derive(lines: ["床前「明月」光", "疑是地上霜", "举头望明月", "低头思故乡"]) == .fiveByFour)
     }
 
     @Test func sameStemsInOtherFoldersGetQualifiedIds() throws {

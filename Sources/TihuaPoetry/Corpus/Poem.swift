@@ -19,10 +19,10 @@ public struct Poem: Codable, Sendable, Equatable {
     /// yet normalised).
     public var normalized: NormalizedText?
     /// The form, derived from the normalised lines at import (nil until then).
-    public var form: PoemForm?
+    public var form: PoemFormClass?
 
     public init(id: String, title: String?, author: String?, dynasty: String?, lines: [String], keywords: [String],
-                normalized: NormalizedText? = nil, form: PoemForm? = nil) {
+                normalized: NormalizedText? = nil, form: PoemFormClass? = nil) {
         self.id = id
         self.title = title
         self.author = author

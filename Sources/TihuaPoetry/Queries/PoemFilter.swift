@@ -7,10 +7,10 @@
 public struct PoemFilter: Sendable, Codable, Equatable {
     public var dynasties: [String]
     public var author: String?
-    public var form: PoemForm?
+    public var form: PoemFormClass?
     public var titleContains: String?
 
-    public init(dynasties: [String] = [], author: String? = nil, form: PoemForm? = nil, titleContains: String? = nil) {
+    public init(dynasties: [String] = [], author: String? = nil, form: PoemFormClass? = nil, titleContains: String? = nil) {
         self.dynasties = dynasties
         self.author = author
         self.form = form
@@ -27,7 +27,7 @@ public struct PoemFilter: Sendable, Codable, Equatable {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         dynasties = try c.decodeIfPresent([String].self, forKey: .dynasties) ?? []
         author = try c.decodeIfPresent(String.self, forKey: .author)
-        form = try c.decodeIfPresent(PoemForm.self, forKey: .form)
+        form = try c.decodeIfPresent(PoemFormClass.self, forKey: .form)
         titleContains = try c.decodeIfPresent(String.self, forKey: .titleContains)
     }
 

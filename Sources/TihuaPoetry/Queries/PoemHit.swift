@@ -44,7 +44,7 @@ public struct PoemHit: Codable, Sendable, Equatable {
         dynasty = try c.decodeIfPresent(String.self, forKey: .dynasty)
         lines = try c.decode([String].self, forKey: .lines)
         variants = try c.decodeIfPresent([String].self, forKey: .variants) ?? []
-        let form = try c.decodeIfPresent(String.self, forKey: .form).flatMap(PoemForm.init(rawValue:))
+        let form = try c.decodeIfPresent(String.self, forKey: .form).flatMap(PoemFormClass.init(rawValue:))
         poem = Poem(id: id, title: title, author: author, dynasty: dynasty, lines: lines, keywords: [], form: form)
         matches = []
     }

@@ -12,7 +12,7 @@ struct PoemNormalizer: Sendable {
         if lines != poem.lines || title != poem.title || author != poem.author {
             poem.normalized = Poem.NormalizedText(title: title, author: author, lines: lines)
         }
-        poem.form = PoemForm.derive(lines: lines, hasTune: read.hasTune)
+        poem.form = PoemFormClass.derive(lines: lines, hasTune: read.hasTune)
         return poem
     }
 

@@ -4,7 +4,7 @@ import Foundation
 enum Facet: Hashable {
     case dynasty(String)
     case author(String)
-    case form(PoemForm)
+    case form(PoemFormClass)
 
     var key: [UInt8] {
         switch self {

@@ -1,5 +1,6 @@
-/// The shape of a poem, derived at import from its line count and line
-/// lengths (characters other than punctuation and spaces, of the
+/// The class of form a corpus poem falls in, the value of the `--form`
+/// filter (the generator's target shape is `PoemForm`). Derived at import
+/// from the line count and line lengths (characters other than punctuation and spaces, of the
 /// normalised lines):
 /// - `5x4`, `7x4`, `5x8`, `7x8`: four or eight lines, all of five or all of
 ///   seven characters (绝句 and 律诗);
@@ -7,7 +8,7 @@
 ///   lines differ in length (长短句);
 /// - `other`: anything else (six or twelve equal lines, four- or
 ///   six-character lines, a single line, …).
-public enum PoemForm: String, Codable, Sendable, CaseIterable {
+public enum PoemFormClass: String, Codable, Sendable, CaseIterable {
     case fiveByFour = "5x4"
     case sevenByFour = "7x4"
     case fiveByEight = "5x8"
@@ -15,7 +16,7 @@ public enum PoemForm: String, Codable, Sendable, CaseIterable {
     case ci
     case other
 
-    public static func derive(lines: [String], hasTune: Bool = false) -> PoemForm {
+    public static func derive(lines: [String], hasTune: Bool = false) -> PoemFormClass {
         if hasTune { return .ci }
         let lengths = lines.map(PoemText.characterCount)
         guard let first = lengths.first else { return .other }
