@@ -38,6 +38,11 @@ echo "== embed"
 $tihua embed --index "$index" --model "$model"
 $tihua images add --index "$index" Samples/images
 $tihua stats --index "$index"
+echo "== phrase search with a filter: Tang poems containing 明月 (a simplified query; the Tang file is"
+echo "   in traditional script), in corpus order — meaningful with any model: no embedding is involved"
+$tihua poems --index "$index" --contains 明月 --dynasty 唐 --k 5
+echo "== the same, shown in simplified characters, five-character quatrains only"
+$tihua poems --index "$index" --contains 明月 --dynasty 唐 --form 5x4 --script simplified --k 3
 echo "== keywords for $photo (the generation prefix)"
 $tihua keywords --index "$index" --image "$photo"
 echo "== poems for $photo"

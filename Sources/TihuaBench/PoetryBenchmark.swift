@@ -16,6 +16,8 @@ public enum PoetryBenchmark {
         public var corpus: [String] = []
         public var queries = 200
         public var nprobe = 16
+        /// Phrase and filtered search after the poems are embedded (nil: skipped).
+        public var corpusSearch: CorpusSearchBenchmark.Options?
         public init() {}
     }
 
@@ -24,6 +26,11 @@ public enum PoetryBenchmark {
         public var prefixP50Milliseconds: Double
         public var prefixP99Milliseconds: Double
         public var poems: Int?
+        /// The poem import (normalisation, merging, phrase index), and what
+        /// it added to the index file.
+        public var importSeconds: Double?
+        public var importMerged: Int?
+        public var importIndexBytes: Int?
         public var poemsExactP50Milliseconds: Double?
         public var poemsExactP99Milliseconds: Double?
         public var ivfLists: Int?
@@ -33,6 +40,7 @@ public enum PoetryBenchmark {
         public var poemsIVFP99Milliseconds: Double?
         /// Share of the exact top-10 that IVF finds.
         public var ivfRecallAt10: Double?
+        public var corpusSearch: CorpusSearchBenchmark.Report?
     }
 
     static let model = "benchmark-synthetic"
@@ -61,7 +69,12 @@ public enum PoetryBenchmark {
         progress("poems: importing \(options.corpus.joined(separator: " "))")
         var importer = PoemImport(paths: options.corpus, skipInvalid: true)
         importer.batchSize = 50_000
-        _ = try importer.run(into: index)
+        let sizeBefore = Self.fileSize(scratch + "/data.mdb")
+        let importStart = Date()
+        let summary = try importer.run(into: index)
+        report.importSeconds = Date().timeIntervalSince(importStart)
+        report.importMerged = summary.merged
+        report.importIndexBytes = Self.fileSize(scratch + "/data.mdb") - sizeBefore
         guard let poems = try index.collection(BuiltinCollection.poems) else { throw StoreError.noCollection(BuiltinCollection.poems, in: index.path) }
         let ids: [String] = try index.read { txn in
             var ids: [String] = []
@@ -84,6 +97,10 @@ public enum PoetryBenchmark {
             _ = try poetry.poems(near: query($0), model: model, k: 10, method: .exact)
         }
         (report.poemsExactP50Milliseconds, report.poemsExactP99Milliseconds) = (exactTimes.p50, exactTimes.p99)
+        if let o = options.corpusSearch {
+            report.corpusSearch = try CorpusSearchBenchmark.run(index, queries: queries, dimension: options.dimension,
+                                                                options: o, progress: progress)
+        }
 
         progress("poems: building the IVF index")
         let start = Date()
@@ -103,6 +120,12 @@ public enum PoetryBenchmark {
         }
         report.ivfRecallAt10 = Double(found) / Double(10 * options.queries)
         return report
+    }
+
+    /// The size of a file; 0 when absent. An LMDB file grows in steps, so
+    /// this is the space it takes, not the bytes its pages hold.
+    static func fileSize(_ path: String) -> Int {
+        ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
     }
 
     /// p50 and p99 in milliseconds of `count` calls after one warm-up call.

@@ -228,6 +228,60 @@ func failureKind(_ body: () throws -> Void) -> (kind: PoetryError.Kind, remedy: 
         #expect(try flaky.get() == 7)
     }
 
+    @Test func poemRequestsTakePhrasesFiltersScriptsAndHybrid() throws {
+        // A phrase or a filter alone: corpus order, no model needed.
+        let phrase = try engine.poems(PoemsRequest(query: nil, k: 1000, contains: "明月"))
+        #expect(!phrase.results.isEmpty && phrase.results.allSatisfy { $0.poem.normalizedLines.contains { $0.contains("明月") } })
+        #expect(phrase.results.allSatisfy { !$0.matches.isEmpty && $0.score == 1 })
+        let song = try engine.poems(PoemsRequest(query: nil, k: 1000, filter: PoemFilter(dynasties: ["宋"])))
+        #expect(!song.results.isEmpty && song.results.allSatisfy { $0.dynasty == "Song" })
+        #expect(try engine.poems(PoemsRequest(query: nil, filter: PoemFilter(author: "无此人"))).results.isEmpty)
+        // A traditional text query is normalised as the poems were: it embeds as its simplified form.
+        // (The first embedded poem whose s2t form differs and converts back to it.)
+        let s2t = try ScriptConverter.shared(profile: "s2t"), t2s = try ScriptConverter.shared(profile: "t2s")
+        var chosen: (poem: Poem, simplified: String, traditional: String)?
+        for poem in try engine.poems(ids: (1...60).map { "ccpc_test_v1.0:\($0)" }).compactMap({ $0 }) {
+            let simplified = poem.normalizedLines.joined(separator: "，") + "。"
+            let traditional = try s2t.convert(simplified)
+            if traditional != simplified, try t2s.convert(traditional) == simplified {
+                chosen = (poem, simplified, traditional)
+                break
+            }
+        }
+        let (poem, simplified, traditional) = try #require(chosen)
+        for text in [simplified, traditional] {
+            let hit = try #require(try engine.poems(PoemsRequest(query: .text(text), k: 1, method: .init(exact: true))).results.first)
+            #expect(hit.id == poem.id && abs(hit.score - 1) < 1e-5)
+        }
+        let shown = try #require(try engine.poems(PoemsRequest(query: .text(simplified), k: 1, script: .traditional)).results.first)
+        let converted = try poem.lines.map(s2t.convert)
+        #expect(shown.id == poem.id && shown.lines == converted)
+        let hybrid = try engine.poems(PoemsRequest(query: .text("明月"), k: 3, hybrid: true))
+        #expect(hybrid.results.count == 3 && hybrid.results.allSatisfy { $0.score <= 2 / 61 + 1e-6 })
+        // Refused: hybrid without a text, nothing to look for, a phrase or filter too long.
+        #expect(failureKind { _ = try engine.poems(PoemsRequest(query: .vector([1, 0]), hybrid: true)) }?.kind == .badInput)
+        #expect(failureKind { _ = try engine.poems(PoemsRequest(query: nil)) }?.kind == .badInput)
+        #expect(failureKind { _ = try engine.poems(PoemsRequest(query: nil, contains: String(repeating: "月", count: 257))) }?.kind == .badInput)
+        #expect(failureKind {
+            _ = try engine.poems(PoemsRequest(query: nil, filter: PoemFilter(dynasties: Array(repeating: "Tang", count: 65))))
+        }?.kind == .badInput)
+        // JSON: the same fields, flat beside the query; a query is optional then.
+        let decoded = try JSONDecoder().decode(PoemsRequest.self, from: Data(
+            #"{"contains":"明月","dynasty":["Tang"],"author":"李白","form":"5x4","title_contains":"月","script":"simplified","k":5}"#.utf8))
+        #expect(decoded == PoemsRequest(query: nil, k: 5, filter: PoemFilter(dynasties: ["Tang"], author: "李白", form: .fiveByFour,
+                                                                             titleContains: "月"),
+                                        contains: "明月", script: .simplified))
+        #expect(try JSONDecoder().decode(PoemsRequest.self, from: try JSONEncoder().encode(decoded)) == decoded)
+        let withText = PoemsRequest(query: .text("明月"), hybrid: true)
+        #expect(try JSONDecoder().decode(PoemsRequest.self, from: try JSONEncoder().encode(withText)) == withText)
+        for json in [#"{"form":"6x4","contains":"月"}"#, #"{"script":"latin","text":"月"}"#, #"{"k":3}"#] {
+            #expect(throws: DecodingError.self) { _ = try JSONDecoder().decode(PoemsRequest.self, from: Data(json.utf8)) }
+        }
+        let generate = GenerateRequest(query: .text("山"), filter: PoemFilter(dynasties: ["Tang"], form: .sevenByFour))
+        let round = try JSONDecoder().decode(GenerateRequest.self, from: try JSONEncoder().encode(generate))
+        #expect(round == generate && round.filter.form == .sevenByFour && round.form == nil)
+    }
+
     @Test func requestsDecodeFromJSONAndResultsEncodeAsTheCLIPrints() throws {
         let decoder = JSONDecoder()
         let keywords = try decoder.decode(KeywordsRequest.self, from: Data(#"{"text":"明月","k":3}"#.utf8))

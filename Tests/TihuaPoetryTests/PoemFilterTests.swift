@@ -60,6 +60,7 @@ import TihuaStore
         let query = try corpus.embed("明月松间照")
         let cases: [(PoemFilter, (Poem) -> Bool)] = [
             (PoemFilter(dynasties: ["tang"]), { $0.dynasty == "Tang" }),
+            (PoemFilter(dynasties: ["唐"]), { $0.dynasty == "Tang" }),
             (PoemFilter(dynasties: ["Song", "Sui"]), { ["Song", "Sui"].contains($0.dynasty) }),
             (PoemFilter(author: "魏征"), { $0.author == "魏徵" }),  // simplified name, traditional poems
             (PoemFilter(form: .fiveByFour), { $0.form == .fiveByFour }),

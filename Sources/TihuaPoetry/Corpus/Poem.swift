@@ -65,4 +65,23 @@ enum Dynasty {
         guard trimmed.unicodeScalars.allSatisfy({ $0.isASCII }) else { return trimmed }
         return first.uppercased() + trimmed.dropFirst().lowercased()
     }
+
+    /// The Latin spellings CCPC and chinese-poetry's file names use, by the
+    /// simplified Chinese name (晋 and 金 are both "Jin" in CCPC).
+    static let latinNames: [String: String] = [
+        "先秦": "Xianqin", "汉": "Han", "魏晋": "Weijin", "晋": "Jin", "南北朝": "Nanbei", "隋": "Sui", "唐": "Tang",
+        "五代": "Wudai", "宋": "Song", "金": "Jin", "元": "Yuan", "明": "Ming", "清": "Qing", "近现代": "Jinxiandai",
+    ]
+
+    /// The stored dynasty names a filter value stands for: as normalised,
+    /// and its Chinese or Latin counterpart (`唐` finds "Tang", `tang` finds
+    /// "Tang" and "唐"); `simplified` is the value in the index's script.
+    static func filterNames(_ raw: String, simplified: String) -> Set<String> {
+        var names = Set([normalize(raw), normalize(simplified)].compactMap { $0 })
+        for name in names {
+            if let latin = latinNames[name] { names.insert(latin) }
+            for (chinese, latin) in latinNames where latin == name { names.insert(chinese) }
+        }
+        return names
+    }
 }

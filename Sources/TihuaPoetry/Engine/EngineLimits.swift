@@ -22,6 +22,11 @@ public enum EngineLimits {
     public static let maxEmbedBatch = 8192
     /// Poems per transaction of a poem import.
     public static let maxPoemBatch = 200_000
+    /// Characters (Unicode scalars) of a searched phrase and of each filter
+    /// value: longer ones match nothing a poem holds.
+    public static let maxPhraseScalars = 256
+    /// Dynasties one filter may name.
+    public static let maxFilterDynasties = 64
     /// Vector rows per transaction of a vector import.
     public static let maxVectorBatch = 1 << 22
 
@@ -34,5 +39,19 @@ public enum EngineLimits {
     static func check<T: Comparable & CustomStringConvertible>(_ name: String, _ value: T,
                                                                  _ range: ClosedRange<T>) throws(PoetryError) {
         if let problem = problem(name, value, range) { throw PoetryError(.badInput, problem) }
+    }
+
+    static func checkText(_ name: String, _ text: String) throws(PoetryError) {
+        let n = text.unicodeScalars.count
+        if n > maxPhraseScalars {
+            throw PoetryError(.badInput, "the \(name) is \(n) characters long; at most \(maxPhraseScalars) are searched")
+        }
+    }
+
+    static func check(_ filter: PoemFilter) throws(PoetryError) {
+        try check("dynasties", filter.dynasties.count, 0...maxFilterDynasties)
+        for d in filter.dynasties { try checkText("dynasty", d) }
+        if let a = filter.author { try checkText("author", a) }
+        if let t = filter.titleContains { try checkText("title filter", t) }
     }
 }

@@ -25,13 +25,36 @@ extension TihuaEngine {
         return KeywordsResult(keywords: found.hits, partial: found.partial)
     }
 
-    /// The poems nearest a query.
+    /// The poems nearest a query, or containing a phrase, or passing a
+    /// filter (see `PoemsRequest`).
     public func poems(_ request: PoemsRequest) throws(PoetryError) -> PoemsResult {
         try EngineLimits.check("k", request.k, 1...EngineLimits.maxK)
         let method = try request.method.validated()
         let poetry = try poetry()
-        let (vector, model) = try vector(for: request.query)
-        let found = try wrappingErrors { try poetry.poemsSearched(near: vector, model: model, k: request.k, method: method) }
+        try EngineLimits.check(request.filter)
+        if let contains = request.contains { try EngineLimits.checkText("phrase", contains) }
+        if request.hybrid, request.query.map({ if case .text = $0 { return false } else { return true } }) ?? true {
+            throw PoetryError(.badInput, "hybrid ranking needs a text query")
+        }
+        guard let query = request.query else {
+            guard request.contains != nil || !request.filter.isEmpty else {
+                throw PoetryError(.badInput, "a poem query needs an image, a text, a poem, a vector, a phrase or a filter")
+            }
+            let found = try wrappingErrors {
+                try poetry.poemsSearched(PoemQuery(contains: request.contains, filter: request.filter, k: request.k,
+                                                   method: method, script: request.script))
+            }
+            return PoemsResult(results: found.hits, partial: found.partial)
+        }
+        let (vector, model) = try vector(for: query)
+        let found = try wrappingErrors {
+            if request.isPlain { return try poetry.poemsSearched(near: vector, model: model, k: request.k, method: method) }
+            var text: String?
+            if case .text(let t) = query { text = t }
+            return try poetry.poemsSearched(PoemQuery(vector: vector, model: model, text: text, hybrid: request.hybrid,
+                                                      contains: request.contains, filter: request.filter, k: request.k,
+                                                      method: method, script: request.script))
+        }
         return PoemsResult(results: found.hits, partial: found.partial)
     }
 
@@ -56,9 +79,12 @@ extension TihuaEngine {
         writer.keywordCount = request.prefixKeywords
         writer.diversity = request.diversity
         writer.style = GPT2PoemStyle(prompt: request.prompt, form: request.form ?? .quatrain, noRepeat: request.noRepeat, rhyme: request.rhyme)
+        try EngineLimits.check(request.filter)
+        writer.filter = request.filter
         let result: PoemWriter.Result
         if let keywords = request.keywords {
-            result = try wrappingErrors { try writer.write(keywords: keywords, generator: generator, seed: request.seed) }
+            let normalized = try normalizedQuery(keywords)
+            result = try wrappingErrors { try writer.write(keywords: normalized, generator: generator, seed: request.seed) }
         } else {
             let (vector, _) = try vector(for: request.query)
             result = try wrappingErrors { try writer.write(for: vector, generator: generator, seed: request.seed) }

@@ -12,7 +12,18 @@ extension TihuaEngine {
         let index = try writableIndex()
         var importer = PoemImport(paths: request.paths, format: request.format, skipInvalid: request.skipInvalid)
         if let b = request.batchSize { importer.batchSize = b }
+        importer.keepDuplicates = request.keepDuplicates
+        importer.scriptProfile = request.scriptProfile
         return try wrappingErrors { try importer.run(into: index, progress: progress) }
+    }
+
+    /// Brings poems imported before script normalisation (poem format 1)
+    /// forward in place (see `PoemFormatUpgrade`); zeros when there was
+    /// nothing to do. Resumable after an interruption.
+    public func upgradePoems(scriptProfile: String = "t2s",
+                             keepDuplicates: Bool = false) throws(PoetryError) -> PoemFormatUpgrade.Summary {
+        let index = try writableIndex()
+        return try wrappingErrors { try PoemFormatUpgrade.run(index, profile: scriptProfile, keepDuplicates: keepDuplicates) }
     }
 
     /// Imports a keyword vocabulary (one keyword a line) into `keywords`.

@@ -163,9 +163,22 @@ public final class TihuaEngine: Sendable {
             let poetry = try poetry()
             let (vector, model) = try wrappingErrors { try poetry.poemVector(id) }
             return (vector, model)
-        case .text, .imageFile, .jpeg:
+        case .text(let text):
+            let clip = try clip.get()
+            return (try clip.embed(.text(try normalizedQuery([text])[0])), clip.identity)
+        case .imageFile, .jpeg:
             let clip = try clip.get()
             return (try clip.embed(query), clip.identity)
         }
+    }
+
+    /// Query texts as the index's poems were normalised (OpenCC, the
+    /// profile recorded at import; `t2s` for an index without poems), so
+    /// that a traditional query meets simplified embeddings and the other
+    /// way round. Without an index, texts are embedded as given.
+    func normalizedQuery(_ texts: [String]) throws(PoetryError) -> [String] {
+        guard store != nil else { return texts }
+        let poetry = try poetry()
+        return try wrappingErrors { try texts.map(poetry.normalizedQuery) }
     }
 }

@@ -2,7 +2,8 @@
 /// the author, the form, and a title containing `titleContains`. Names and
 /// titles are compared in the normalised script (a simplified filter finds
 /// traditional poems); dynasties as the import normalises them ("tang" is
-/// "Tang"). An empty filter keeps every poem; a filter nothing passes gives
+/// "Tang"), and a Chinese name finds its Latin spelling (唐 finds "Tang").
+/// An empty filter keeps every poem; a filter nothing passes gives
 /// an empty result, not an error.
 public struct PoemFilter: Sendable, Codable, Equatable {
     public var dynasties: [String]

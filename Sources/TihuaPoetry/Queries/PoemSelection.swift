@@ -20,7 +20,9 @@ struct PoemSelection {
             try txn.withValue(in: tables.facets, key: f.key) { $0.map { Postings.decode($0, below: limit) } ?? [] }
         }
         if !filter.dynasties.isEmpty {
-            let names = Set(filter.dynasties.compactMap { Dynasty.normalize($0) })
+            let names = try filter.dynasties.reduce(into: Set<String>()) {
+                $0.formUnion(Dynasty.filterNames($1, simplified: try converter.convert($1)))
+            }
             lists.append(Postings.union(try names.map { try facet(.dynasty($0)) }))
         }
         if let author = filter.author {

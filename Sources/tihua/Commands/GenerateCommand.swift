@@ -19,7 +19,8 @@ struct GenerateCommand: ParsableCommand {
         keywords writes 关键词：k1 k2 [EOS] with lines joined by |; opening starts line 1 with the \
         first keyword, lines ended by ，/。 (uer/gpt2-chinese-poem); acrostic (藏头) starts line i with \
         the i-th character of the keywords. Candidates are ranked by CLIP similarity to the image, \
-        the text, or the keywords' text.
+        the text, or the keywords' text. --dynasty, --author, --title-contains and --source-form \
+        narrow the poems a cento takes its lines from.
         """)
 
     @OptionGroup var indexOptions: IndexOptions
@@ -43,6 +44,10 @@ struct GenerateCommand: ParsableCommand {
     var prefixKeywords = GenerateRequest.defaultPrefixKeywords
     @Option(parsing: .unconditional, help: ArgumentHelp("Keyword diversity λ (see tihua keywords --help).", valueName: "λ"))
     var diversity: Float?
+    @OptionGroup var sourceFilters: PoemFilterOptions
+    @Option(help: ArgumentHelp("cento: only lines of poems of this form: \(PoemFormClass.allCases.map(\.rawValue).joined(separator: ", ")).",
+                               valueName: "form"))
+    var sourceForm: PoemFormClass?
     @OptionGroup var modelOption: ModelOption
     @OptionGroup var output: OutputOptions
 
@@ -64,7 +69,8 @@ struct GenerateCommand: ParsableCommand {
         let result = try engine.generate(GenerateRequest(
             query: query, generator: generator, seed: seed.value, candidates: candidates,
             prefixKeywords: prefixKeywords, diversity: diversity, keywords: keywords.isEmpty ? nil : keywords,
-            prompt: prompt, form: form.flatMap(PoemForm.init), noRepeat: noRepeat, rhyme: rhyme))
+            prompt: prompt, form: form.flatMap(PoemForm.init), noRepeat: noRepeat, rhyme: rhyme,
+            filter: sourceFilters.filter(form: sourceForm)))
         printWarnings(result.partial)
         if output.json { return try printJSONLine(result) }
         printLine("关键词：" + result.keywords.joined(separator: " "))

@@ -13,13 +13,21 @@ struct ImportPoemsCommand: ParsableCommand {
         record that is not valid JSON or has no lines is invalid: without --skip-invalid \
         the first one aborts the import, naming its file and line or record, and the index \
         is left as it was. Poems whose id is already in the index are counted as duplicates \
-        and not imported again.
+        and not imported again. Each poem keeps its text as written and gets a form normalised \
+        with OpenCC (--script-profile, traditional to simplified by default), which is what is \
+        embedded, rhymed and searched; a poem whose normalised text (without punctuation) equals \
+        one already in the index is recorded as that poem's variant and counted as merged, \
+        unless --keep-duplicates.
         """)
 
     @OptionGroup var indexOptions: IndexOptions
     @Argument(help: "Corpus files or folders.") var files: [String]
     @Option(help: "auto, ccpc or chinese-poetry.") var format: CorpusFormat = .auto
     @Flag(help: "Skip invalid records (each is reported on stderr) instead of aborting.") var skipInvalid = false
+    @Flag(help: "Import poems with the same normalised text as poems of their own instead of merging them.")
+    var keepDuplicates = false
+    @Option(help: "The OpenCC profile poems are normalised with (an index keeps the one its first import used).")
+    var scriptProfile = "t2s"
     @Option(parsing: .unconditional, help: ArgumentHelp("Poems per transaction.", visibility: .hidden)) var batch: Int = 25_000
     @OptionGroup var output: OutputOptions
 
@@ -29,7 +37,8 @@ struct ImportPoemsCommand: ParsableCommand {
         let engine = try indexOptions.engine(.create)
         let bar = ProgressBar("importing poems", enabled: !output.json)
         let summary = try engine.importPoems(PoemImportRequest(paths: files, format: format, skipInvalid: skipInvalid,
-                                                               batchSize: batch)) { bar.update($0, of: $1) }
+                                                               batchSize: batch, keepDuplicates: keepDuplicates,
+                                                               scriptProfile: scriptProfile)) { bar.update($0, of: $1) }
         bar.finish()
         for file in summary.skippedFiles { printNote("skipped \(file)") }
         for record in summary.skippedRecords.prefix(20) { printNote("skipped \(record)") }

@@ -1,5 +1,7 @@
 /// A poem for a query: `{image | text | vector | poem | keywords, generator,
-/// seed, candidates, prefix_keywords, diversity, prompt, form, no_repeat, rhyme}`.
+/// seed, candidates, prefix_keywords, diversity, prompt, form, no_repeat, rhyme,
+/// dynasty: [D], author, source_form, title_contains}`; the last four filter
+/// the poems a cento takes its lines from.
 /// With `keywords` the prefix is those keywords (no image or text needed:
 /// the rerank compares the poems with the keywords' text).
 public struct GenerateRequest: Codable, Sendable, Equatable {
@@ -28,14 +30,19 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
     public var form: PoemForm?
     public var noRepeat: Bool
     public var rhyme: Bool
+    /// Which poems a cento may take lines from (empty: any). Its form is
+    /// `source_form` in JSON, as `form` is the GPT-2 form.
+    public var filter: PoemFilter
 
     public static let defaultCandidates = 16
     public static let defaultPrefixKeywords = 8
 
     public init(query: Query, generator: Generator = .cento, seed: UInt64 = 0, candidates: Int = defaultCandidates,
                 prefixKeywords: Int = defaultPrefixKeywords, diversity: Float? = nil, keywords: [String]? = nil,
-                prompt: PromptStyle = .keywords, form: PoemForm? = nil, noRepeat: Bool = false, rhyme: Bool = false) {
+                prompt: PromptStyle = .keywords, form: PoemForm? = nil, noRepeat: Bool = false, rhyme: Bool = false,
+                filter: PoemFilter = PoemFilter()) {
         self.query = query
+        self.filter = filter
         self.keywords = keywords
         self.prompt = prompt
         self.form = form
@@ -58,6 +65,7 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
         case generator, seed, candidates, prefixKeywords = "prefix_keywords", diversity, keywords, prompt, form
         case noRepeat = "no_repeat", rhyme
         case text, image, vector, poem
+        case dynasty, author, sourceForm = "source_form", titleContains = "title_contains"
     }
 
     public init(from decoder: any Decoder) throws {
@@ -85,6 +93,9 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
         candidates = try c.decode(.candidates, default: Self.defaultCandidates)
         prefixKeywords = try c.decode(.prefixKeywords, default: Self.defaultPrefixKeywords)
         diversity = try c.decodeIfPresent(Float.self, forKey: .diversity)
+        filter = PoemFilter(dynasties: try c.decode(.dynasty, default: []), author: try c.decodeIfPresent(String.self, forKey: .author),
+                            form: try c.decodeIfPresent(PoemFormClass.self, forKey: .sourceForm),
+                            titleContains: try c.decodeIfPresent(String.self, forKey: .titleContains))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -100,6 +111,10 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
         try c.encodeIfPresent(form?.description, forKey: .form)
         try c.encode(noRepeat, forKey: .noRepeat)
         try c.encode(rhyme, forKey: .rhyme)
+        if !filter.dynasties.isEmpty { try c.encode(filter.dynasties, forKey: .dynasty) }
+        try c.encodeIfPresent(filter.author, forKey: .author)
+        try c.encodeIfPresent(filter.form, forKey: .sourceForm)
+        try c.encodeIfPresent(filter.titleContains, forKey: .titleContains)
     }
 
     func validate() throws(PoetryError) {
