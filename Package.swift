@@ -42,7 +42,7 @@ let package = Package(
         .target(name: "TihuaTestSupport", path: "Tests/TihuaTestSupport"),
         .testTarget(name: "TihuaStoreTests", dependencies: ["TihuaStore", "TihuaCompute", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaSearchTests", dependencies: ["TihuaSearch", "TihuaCompute", "TihuaTestSupport"]),
-        .testTarget(name: "TihuaKernelsTests", dependencies: ["TihuaSearch", "TihuaCompute", "CTihuaKernels", "TihuaTestSupport"],
+        .testTarget(name: "TihuaKernelsTests", dependencies: ["TihuaSearch", "TihuaCompute", "CTihuaKernels", "TihuaBench", "TihuaTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaModelsTests", dependencies: ["TihuaModels", "TihuaCompute", "TihuaBench", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaPoetryTests", dependencies: ["TihuaPoetry", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
