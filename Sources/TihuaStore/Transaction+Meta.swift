@@ -14,7 +14,8 @@ extension ReadTransaction {
             index.infoCache.withLock { $0[name] = (Array(bytes), info) }
             return info
         } catch {
-            throw StoreError(.corrupt, "index \(index.path): metadata of collection '\(name)' is unreadable: \(error)")
+            let reason = (error as? DecodingError)?.summary ?? "\(error)"
+            throw StoreError(.corrupt, "index \(index.path): metadata of collection '\(name)' is unreadable: \(reason)")
         }
     }
 

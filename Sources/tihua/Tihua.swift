@@ -9,28 +9,30 @@ struct Tihua: ParsableCommand {
         subcommands: [
             ImportCommand.self, StatsCommand.self, DeleteCommand.self, EmbedCommand.self, ImagesCommand.self, KeywordsCommand.self,
             PoemsCommand.self, GenerateCommand.self, SearchCommand.self, IVFCommand.self, EncodeCommand.self, BenchCommand.self,
+            WaitForSignalCommand.self,
         ])
 
-    /// Runtime errors print one `error: …` line and exit 1; usage errors keep
-    /// swift-argument-parser's handling (exit 64).
+    /// As swift-argument-parser's own `main`, parsing and running are kept
+    /// apart: a parse error (and `validate()`, `--help`) is reported in its
+    /// words with its exit code (64 for usage); a run error is one line
+    /// `error: …` and exit 1.
     static func main() {
+        Signals.restoreDefaultQuit()
+        var command: any ParsableCommand
         do {
-            var command = try parseAsRoot()
+            command = try parseAsRoot()
+        } catch {
+            exit(withError: error)
+        }
+        do {
             try command.run()
-        } catch let error as CommandLineFailure {
-            FileHandle.standardError.write(Data("error: \(error.message)\n".utf8))
-            Foundation.exit(1)
-        } catch where isParserError(error) {
+        } catch where error is ExitCode || error is CleanExit || error is ValidationError {
             exit(withError: error)
         } catch {
-            FileHandle.standardError.write(Data("error: \(String(describing: error))\n".utf8))
+            let line = ErrorText.line(for: error).replacingOccurrences(of: "\n", with: " ")
+            FileHandle.standardError.write(Data("error: \(line)\n".utf8))
             Foundation.exit(1)
         }
-    }
-
-    private static func isParserError(_ error: Error) -> Bool {
-        error is ValidationError || error is CleanExit || error is ExitCode
-            || String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 }
 

@@ -24,7 +24,7 @@ enum CorpusFiles {
         for path in paths {
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-                throw PoetryError("\(path): no such file")
+                throw PoetryError(.notFound, "\(path): no such file")
             }
             guard isDirectory.boolValue else { files.append(path); continue }
             let found = (FileManager.default.enumerator(atPath: path)?.compactMap { $0 as? String } ?? [])
@@ -42,7 +42,7 @@ enum CorpusFiles {
     /// Reads one file as `format` (detected when `.auto`).
     static func read(_ path: String, format: CorpusFormat) throws -> [CorpusRecord] {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw PoetryError("\(path): cannot read")
+            throw PoetryError(.io, "\(path): cannot read")
         }
         let name = URL(fileURLWithPath: path).lastPathComponent
         var resolved = format

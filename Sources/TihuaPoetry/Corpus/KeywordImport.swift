@@ -10,17 +10,17 @@ public struct KeywordImport {
 
     public func run(into index: TihuaIndex) throws -> ImportSummary {
         guard let data = FileManager.default.contents(atPath: path) else {
-            throw PoetryError("\(path): no such file")
+            throw PoetryError(.notFound, "\(path): no such file")
         }
         guard let text = String(data: data, encoding: .utf8) else {
-            throw PoetryError("\(path): not UTF-8 text")
+            throw PoetryError(.badInput, "\(path): not UTF-8 text")
         }
         var keywords: [(String, Int)] = []
         for (i, raw) in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).enumerated() {
             let keyword = raw.trimmingCharacters(in: .whitespacesAndNewlines)
             guard !keyword.isEmpty else { continue }
             if let problem = RecordID.problem(with: keyword) {
-                throw PoetryError("\(path) line \(i + 1): \(problem)")
+                throw PoetryError(.badInput, "\(path) line \(i + 1): \(problem)")
             }
             keywords.append((keyword, i + 1))
         }

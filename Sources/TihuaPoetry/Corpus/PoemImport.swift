@@ -59,7 +59,7 @@ public struct PoemImport {
                     group.poems.append(poem)
                 case .invalid(let location, let reason):
                     guard skipInvalid else {
-                        throw PoetryError("\(location): \(reason) (nothing was imported; --skip-invalid skips such records)")
+                        throw PoetryError(.badInput, "\(location): \(reason) (nothing was imported)", remedy: .skipInvalid)
                     }
                     group.skipped.append("\(location): \(reason)")
                 }

@@ -18,21 +18,16 @@ public struct EmbedJob {
         self.modelFolder = modelFolder
     }
 
-    public struct Summary: Codable, Sendable, Equatable {
-        public var keywords = 0
-        public var poems = 0
-    }
-
     /// `progress(collection, done, total)` after each batch.
-    public func run(progress: (String, Int, Int) -> Void = { _, _, _ in }) throws -> Summary {
-        var summary = Summary()
-        summary.keywords = try embed(BuiltinCollection.keywords, progress: progress) { record in
+    public func run(progress: (String, Int, Int) -> Void = { _, _, _ in }) throws -> EmbedSummary {
+        let keywords = try embed(BuiltinCollection.keywords, progress: progress) { record in
             record.id
         }
-        summary.poems = try embed(BuiltinCollection.poems, progress: progress) { record in
-            try JSONDecoder().decode(Poem.self, from: Data(record.document)).embeddingText
+        let decoder = JSONDecoder()
+        let poems = try embed(BuiltinCollection.poems, progress: progress) { record in
+            try PoetryIndex.decodePoem(record, decoder, index: index).embeddingText
         }
-        return summary
+        return EmbedSummary(keywords: keywords, poems: poems, model: model.identity)
     }
 
     /// Embeds the records of `name` that lack a vector; returns how many.
@@ -43,7 +38,7 @@ public struct EmbedJob {
             let snapshot = try txn.snapshot(collection)
             try ModelBinding.check(snapshot.info, identity: model.identity)
             if let d = snapshot.dimension, d != model.dimension {
-                throw PoetryError("collection '\(name)' holds \(d)-dimensional vectors; the model makes \(model.dimension)")
+                throw PoetryError(.wrongModel, "collection '\(name)' holds \(d)-dimensional vectors; the model makes \(model.dimension)")
             }
             var pending: [(String, String)] = []
             try snapshot.forEachRecord { record in

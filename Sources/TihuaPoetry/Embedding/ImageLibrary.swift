@@ -14,10 +14,16 @@ public struct ImageLibrary {
     public var batchSize = 16
 
     public init(index: TihuaIndex, model: CLIPModel, modelFolder: String) throws {
+        self.init(index: index, model: model, modelFolder: modelFolder,
+                  input: try CLIPImageInput(modelFolder: modelFolder, model: model))
+    }
+
+    /// With the folder's preprocessing already read.
+    public init(index: TihuaIndex, model: CLIPModel, modelFolder: String, input: CLIPImageInput) {
         self.index = index
         self.model = model
         self.modelFolder = modelFolder
-        input = try CLIPImageInput(modelFolder: modelFolder, model: model)
+        self.input = input
     }
 
     public struct Summary: Codable, Sendable, Equatable {
@@ -39,7 +45,7 @@ public struct ImageLibrary {
             let absolute = absolutePath(path)
             var isDirectory: ObjCBool = false
             guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
-                throw PoetryError("\(path): no such file or folder")
+                throw PoetryError(.notFound, "\(path): no such file or folder")
             }
             guard isDirectory.boolValue else { files.append(absolute); continue }
             let found = (FileManager.default.enumerator(atPath: absolute)?.compactMap { $0 as? String } ?? [])

@@ -5,7 +5,7 @@ import TihuaStore
 /// Which model a collection's vectors came from. The identity is recorded in
 /// the collection's metadata when it is first embedded; vectors or queries
 /// from another model are refused (their spaces do not compare). The model
-/// folder is remembered too, so that queries need no `--model`.
+/// folder is remembered too, so that later queries need not name it.
 public enum ModelBinding {
     static let folderAttachment = "model-folder"
 
@@ -13,7 +13,7 @@ public enum ModelBinding {
     public static func check(_ info: CollectionInfo, identity: String) throws {
         guard let recorded = info.model, info.vectorCount > 0 else { return }
         guard recorded == identity else {
-            throw PoetryError("collection '\(info.name)' was embedded with model \(recorded), not with \(identity) (the given model); use that model, or re-import into a new index")
+            throw PoetryError(.wrongModel, "collection '\(info.name)' was embedded with model \(recorded), not with \(identity) (the given model); use that model, or re-import into a new index")
         }
     }
 
@@ -27,14 +27,6 @@ public enum ModelBinding {
             if let folder { return folder }
         }
         return nil
-    }
-
-    /// Opens `folder`, or the folder recorded in the index when nil.
-    public static func openModel(_ folder: String?, index: TihuaIndex) throws -> (model: CLIPModel, folder: String) {
-        guard let folder = try folder ?? recordedFolder(in: index) else {
-            throw PoetryError("index \(index.path) records no model: pass --model DIR (a Chinese-CLIP folder)")
-        }
-        return (try CLIPModel(folder: folder), folder)
     }
 
     /// Records `model` (identity and absolute folder) on a collection being written.

@@ -20,6 +20,8 @@ public struct PoemWriter {
         public let candidates: Int
         /// Candidates that were well-formed.
         public let wellFormed: Int
+        /// Collections searched only in part (records without vectors).
+        public let partial: [Coverage]
     }
 
     public let poetry: PoetryIndex
@@ -37,13 +39,16 @@ public struct PoemWriter {
 
     /// Writes a poem for the query embedding (an image's, or a text's).
     public func write(for query: [Float], generator: Generator, seed: UInt64) throws -> Result {
-        let keywords = try poetry.keywords(near: query, model: clip.identity, k: keywordCount, diversity: diversity)
+        let found = try poetry.keywordsSearched(near: query, model: clip.identity, k: keywordCount, diversity: diversity)
+        let keywords = found.hits
+        var partial = found.partial
         let words = keywords.map(\.keyword)
         let candidates: [GeneratedPoem]
         switch generator {
         case .cento:
-            let hits = try poetry.poems(near: query, model: clip.identity, k: centoPoolPoems)
-            let pool = hits.flatMap { hit in
+            let searched = try poetry.poemsSearched(near: query, model: clip.identity, k: centoPoolPoems)
+            partial += searched.partial
+            let pool = searched.hits.flatMap { hit in
                 hit.lines.map {
                     CentoGenerator.Line(text: $0, source: LineSource(id: hit.id, title: hit.title, author: hit.author),
                                         poemScore: hit.score)
@@ -55,6 +60,7 @@ public struct PoemWriter {
             candidates = try GPT2PoemGenerator(model: model).candidates(keywords: words, count: candidateCount, seed: seed)
         }
         let ranked = try Reranker(clip: clip).rank(candidates, query: query)
-        return Result(keywords: keywords, poem: ranked.first, candidates: candidates.count, wellFormed: ranked.count)
+        return Result(keywords: keywords, poem: ranked.first, candidates: candidates.count, wellFormed: ranked.count,
+                      partial: partial)
     }
 }

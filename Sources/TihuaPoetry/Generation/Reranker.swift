@@ -15,7 +15,7 @@ public struct Reranker {
         var kept = candidates.filter { $0.isWellFormed() }
         guard !kept.isEmpty else { return [] }
         guard query.count == clip.dimension else {
-            throw PoetryError("rerank: the query has dimension \(query.count), the model \(clip.dimension)")
+            throw PoetryError(.badInput, "rerank: the query has dimension \(query.count), the model \(clip.dimension)")
         }
         let embeddings = try clip.encodeTexts(kept.map(\.text))
         var q = query

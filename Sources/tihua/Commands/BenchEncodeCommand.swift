@@ -16,10 +16,10 @@ struct BenchEncodeCommand: ParsableCommand {
               swift build -c release && .build/release/tihua bench encode
             """)
 
-    @Option(name: .long, help: "Images to encode (in batches of 8).")
+    @Option(name: .long, parsing: .unconditional, help: "Images to encode (in batches of 8).")
     var images = 16
 
-    @Option(name: .long, help: "Texts of each length to encode (in batches of 32).")
+    @Option(name: .long, parsing: .unconditional, help: "Texts of each length to encode (in batches of 32).")
     var texts = 64
 
     @Flag(name: .long, help: "Skip writing the ~750 MB model folder and timing its open.")
@@ -28,7 +28,8 @@ struct BenchEncodeCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        guard images >= 1, texts >= 1 else { throw ValidationError("--images and --texts must be at least 1.") }
+        try checkFlag("--images", images, 1...10_000)
+        try checkFlag("--texts", texts, 1...100_000)
     }
 
     func run() throws {

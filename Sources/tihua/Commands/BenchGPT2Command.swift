@@ -9,11 +9,13 @@ struct BenchGPT2Command: ParsableCommand {
         commandName: "gpt2",
         abstract: "GPT-2 generation speed at the size of uer/gpt2-chinese-poem (random weights).")
 
-    @Option(help: "New tokens to time.") var tokens = 64
+    @Option(parsing: .unconditional, help: "New tokens to time.") var tokens = 64
     @OptionGroup var output: OutputOptions
 
+    func validate() throws { try checkFlag("--tokens", tokens, 1...1024) }
+
     func run() throws {
-        let report = try GPT2Benchmark.run(newTokens: max(1, tokens))
+        let report = try GPT2Benchmark.run(newTokens: tokens)
         if output.json { return try printJSONLine(report) }
         printLine("GPT-2 \(report.layers) layers × \(report.hiddenSize), vocabulary 21128")
         printLine(String(format: "prompt of %d tokens: %.1f ms", report.promptTokens, report.promptMilliseconds))

@@ -16,18 +16,23 @@ struct BenchPoetryCommand: ParsableCommand {
 
     @Option(help: "Corpus files or folders for the poems (omit to time the keyword prefix only).")
     var corpus: [String] = []
-    @Option(help: "Queries to time.") var queries = 200
-    @Option(help: "IVF lists to scan.") var nprobe = 16
+    @Option(parsing: .unconditional, help: "Queries to time.") var queries = 200
+    @Option(parsing: .unconditional, help: "IVF lists to scan.") var nprobe = 16
     @Option(help: "Scratch folder (removed afterwards).") var scratch = NSTemporaryDirectory() + "tihua-bench-poetry"
     @OptionGroup var output: OutputOptions
+
+    func validate() throws {
+        try checkFlag("--queries", queries, 1...1_000_000)
+        try checkFlag("--nprobe", nprobe, 1...EngineLimits.maxLists)
+    }
 
     func run() throws {
         try? FileManager.default.removeItem(atPath: scratch)
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         var options = PoetryBenchmark.Options()
         options.corpus = corpus
-        options.queries = max(1, queries)
-        options.nprobe = max(1, nprobe)
+        options.queries = queries
+        options.nprobe = nprobe
         let report = try PoetryBenchmark.run(options, scratch: scratch) { if !output.json { printNote($0) } }
         if output.json { return try printJSONLine(report) }
         let ms = { (x: Double?) in x.map { String(format: "%.3f ms", $0) } ?? "-" }

@@ -1,5 +1,6 @@
 import TihuaBench
 import ArgumentParser
+import TihuaPoetry
 import TihuaSearch
 import TihuaStore
 
@@ -17,20 +18,26 @@ struct BenchSearchCommand: ParsableCommand {
     @OptionGroup var indexOptions: IndexOptions
     @Option(help: "The collection to search.") var collection: String
     @Option(help: "A .npy file of query vectors, one a row.") var queries: String
-    @Option(help: "Results per query.") var k = 10
-    @Option(help: "Queries per search call.") var batch = 1
+    @Option(parsing: .unconditional, help: "Results per query.") var k = 10
+    @Option(parsing: .unconditional, help: "Queries per search call.") var batch = 1
     @OptionGroup var methodOptions: SearchMethodOptions
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if batch < 1 { throw ValidationError("--batch must be at least 1") }
-        if k < 1 { throw ValidationError("--k must be at least 1") }
+        try checkFlag("--batch", batch, 1...100_000)
+        try checkFlag("--k", k, kRange)
     }
 
     func run() throws {
         let index = try TihuaIndex(path: indexOptions.index)
         let search = try VectorSearch(index: index, collection: collection)
-        let matrix = try readQueries(queries)
+        let batchOfQueries = try VectorBatch(npyFile: queries)
+        let matrix: QueryMatrix
+        do {
+            matrix = try QueryMatrix(batchOfQueries.values, dimension: batchOfQueries.dimension)
+        } catch let error as SearchError {
+            throw SearchError(error.kind, "\(queries): \(error.message)")
+        }
         let result = try SearchBenchmark(search: search, k: k, method: methodOptions.method).run(matrix, batch: batch)
         if output.json {
             try printJSONLine(result)

@@ -1,5 +1,5 @@
 import ArgumentParser
-import TihuaStore
+import TihuaPoetry
 
 struct DeleteCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,13 +13,11 @@ struct DeleteCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let index = try TihuaIndex(path: indexOptions.index)
-        let c = try index.requireCollection(collection)
-        let deleted = try index.update(c) { writer in try ids.filter { try writer.delete($0) }.count }
+        let summary = try indexOptions.engine(.readWrite).delete(DeleteRequest(collection: collection, ids: ids))
         if output.json {
-            try printJSONLine(["deleted": deleted, "missing": ids.count - deleted])
+            try printJSONLine(summary)
         } else {
-            printLine("deleted \(deleted) of \(ids.count) from '\(collection)'")
+            printLine("deleted \(summary.deleted) of \(ids.count) from '\(collection)'")
         }
     }
 }

@@ -1,6 +1,5 @@
 import ArgumentParser
 import TihuaPoetry
-import TihuaStore
 
 struct EmbedCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -14,18 +13,17 @@ struct EmbedCommand: ParsableCommand {
         """)
 
     @OptionGroup var indexOptions: IndexOptions
-    @Option(help: "The Chinese-CLIP model folder (config.json, model.safetensors, vocab.txt, preprocessor_config.json); default: the one this index was embedded with.")
-    var model: String?
-    @Option(help: ArgumentHelp("Texts per committed batch.", visibility: .hidden)) var batch = 256
+    @OptionGroup var modelOption: ModelOption
+    @Option(parsing: .unconditional, help: ArgumentHelp("Texts per committed batch.", visibility: .hidden))
+    var batch = 256
     @OptionGroup var output: OutputOptions
 
+    func validate() throws { try checkFlag("--batch", batch, 1...EngineLimits.maxEmbedBatch) }
+
     func run() throws {
-        let index = try TihuaIndex(path: indexOptions.index)
-        let (clip, folder) = try ModelBinding.openModel(model, index: index)
-        var job = EmbedJob(index: index, model: clip, modelFolder: folder)
-        job.batchSize = max(1, batch)
+        let engine = try indexOptions.engine(.readWrite, model: modelOption.model)
         var bar: (name: String, bar: ProgressBar)?
-        let summary = try job.run { name, done, total in
+        let summary = try engine.embed(batchSize: batch) { name, done, total in
             if bar?.name != name {
                 bar?.bar.finish()
                 bar = (name, ProgressBar("embedding \(name)", enabled: !output.json))
@@ -36,7 +34,7 @@ struct EmbedCommand: ParsableCommand {
         if output.json {
             try printJSONLine(summary)
         } else {
-            printLine("embedded \(summary.keywords) keywords and \(summary.poems) poems with \(clip.identity)")
+            printLine("embedded \(summary.keywords) keywords and \(summary.poems) poems with \(summary.model)")
         }
     }
 }

@@ -1,6 +1,6 @@
 import ArgumentParser
 import Foundation
-import TihuaModels
+import TihuaPoetry
 
 struct EncodeCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -15,8 +15,7 @@ struct EncodeCommand: ParsableCommand {
               tihua encode --model Models/chinese-clip-vit-base-patch16 --text "举头望明月" --json
             """)
 
-    @Option(name: .long, help: "The Chinese-CLIP model folder.")
-    var model: String
+    @OptionGroup var modelOption: ModelOption
 
     @Option(name: .long, help: "A text to embed (truncated to 52 tokens).")
     var text: String?
@@ -27,33 +26,24 @@ struct EncodeCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
+        // No index to fall back on: the folder must be named.
+        guard modelOption.model != nil else { throw ValidationError("Missing expected argument '--model <dir>'") }
         if (text == nil) == (image == nil) {
             throw ValidationError("Give exactly one of --text and --image.")
         }
     }
 
     func run() throws {
-        let clip = try CLIPModel(folder: model)
-        let embedding: [Float]
-        if let text {
-            embedding = Array(try clip.encodeTexts([text]).row(0))
-        } else if let image {
-            embedding = try clip.encodeImage(file: image, input: try CLIPImageInput(modelFolder: model, model: clip))
-        } else {
-            preconditionFailure("validate() requires --text or --image")
-        }
+        let engine = try TihuaEngine(.init(model: modelOption.model))
+        let result = try engine.encode(image.map(Query.imageFile) ?? .text(text ?? ""))
         if output.json {
-            try printJSONLine(EncodeResult(dim: embedding.count, embedding: embedding))
+            try printJSONLine(result)
         } else {
+            let embedding = result.embedding
             let head = embedding.prefix(8).map { String(format: "%+.5f", $0) }.joined(separator: " ")
-            printLine("model      \(clip.identity)")
+            printLine("model      \(result.model)")
             printLine("dimension  \(embedding.count)")
             printLine("embedding  \(head)\(embedding.count > 8 ? " …" : "")")
         }
     }
-}
-
-private struct EncodeResult: Encodable {
-    let dim: Int
-    let embedding: [Float]
 }

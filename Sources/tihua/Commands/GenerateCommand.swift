@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
-import TihuaModels
 import TihuaPoetry
-import TihuaStore
+
+extension GenerateRequest.Generator: ExpressibleByArgument {}
 
 struct GenerateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -16,56 +16,36 @@ struct GenerateCommand: ParsableCommand {
         the rest are ranked by CLIP similarity to the image.
         """)
 
-    enum GeneratorName: String, ExpressibleByArgument, CaseIterable { case cento, gpt2 }
-
     @OptionGroup var indexOptions: IndexOptions
     @OptionGroup var query: QueryInput
-    @Option(help: "cento or gpt2.") var generator: GeneratorName = .cento
+    @Option(help: "cento or gpt2.") var generator: GenerateRequest.Generator = .cento
     @Option(help: "The GPT-2 poem model folder (for --generator gpt2).") var lm: String?
-    @Option(help: "Seed of the sampling: the same seed, the same poem.") var seed: UInt64 = 0
-    @Option(help: "Candidates to generate before the rerank.") var candidates = 16
-    @Option(help: "Keywords in the prefix.") var keywords = 8
-    @Option(help: ArgumentHelp("Keyword diversity λ (see tihua keywords --help).", valueName: "λ")) var diversity: Float?
+    @Option(parsing: .unconditional,
+            help: "Seed of the sampling: the same seed, the same poem (any 64-bit integer; -1 is 2^64 - 1).")
+    var seed = Seed(0)
+    @Option(parsing: .unconditional, help: "Candidates to generate before the rerank (at most \(EngineLimits.maxCandidates)).")
+    var candidates = GenerateRequest.defaultCandidates
+    @Option(parsing: .unconditional, help: "Keywords in the prefix.") var keywords = GenerateRequest.defaultPrefixKeywords
+    @Option(parsing: .unconditional, help: ArgumentHelp("Keyword diversity λ (see tihua keywords --help).", valueName: "λ"))
+    var diversity: Float?
     @OptionGroup var modelOption: ModelOption
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
         if generator == .gpt2 && lm == nil { throw ValidationError("--generator gpt2 needs --lm DIR") }
-        if candidates < 1 || keywords < 1 { throw ValidationError("--candidates and --keywords must be at least 1") }
-    }
-
-    struct Output: Encodable {
-        struct Poem: Encodable { let lines: [GeneratedLine]; let score: Float? }
-        let keywords: [String]
-        let poem: Poem?
-        let candidates: Int
-        let wellFormed: Int
-
-        enum CodingKeys: String, CodingKey { case keywords, poem, candidates, wellFormed = "well_formed" }
-        func encode(to encoder: Encoder) throws {
-            var c = encoder.container(keyedBy: CodingKeys.self)
-            try c.encode(keywords, forKey: .keywords)
-            try c.encode(poem, forKey: .poem)  // null when no candidate was well-formed
-            try c.encode(candidates, forKey: .candidates)
-            try c.encode(wellFormed, forKey: .wellFormed)
-        }
+        try checkFlag("--candidates", candidates, 1...EngineLimits.maxCandidates)
+        try checkFlag("--keywords", keywords, 1...EngineLimits.maxPrefixKeywords)
+        try checkFlag("--diversity", diversity, 0...1)
     }
 
     func run() throws {
-        let index = try TihuaIndex(path: indexOptions.index)
-        let (clip, folder) = try ModelBinding.openModel(modelOption.model, index: index)
-        let chosen: PoemWriter.Generator = generator == .gpt2 ? .gpt2(try GPT2Model(folder: lm!)) : .cento
-        var writer = PoemWriter(poetry: PoetryIndex(index: index), clip: clip)
-        writer.candidateCount = candidates
-        writer.keywordCount = keywords
-        writer.diversity = diversity
-        let result = try writer.write(for: try query.embedding(clip, folder: folder), generator: chosen, seed: seed)
-        if output.json {
-            return try printJSONLine(Output(keywords: result.keywords.map(\.keyword),
-                                            poem: result.poem.map { .init(lines: $0.lines, score: $0.score) },
-                                            candidates: result.candidates, wellFormed: result.wellFormed))
-        }
-        printLine("关键词：" + result.keywords.map(\.keyword).joined(separator: " "))
+        let engine = try indexOptions.engine(.readOnly, model: modelOption.model, generator: lm)
+        let result = try engine.generate(GenerateRequest(
+            query: query.query, generator: generator, seed: seed.value, candidates: candidates,
+            prefixKeywords: keywords, diversity: diversity))
+        printWarnings(result.partial)
+        if output.json { return try printJSONLine(result) }
+        printLine("关键词：" + result.keywords.joined(separator: " "))
         guard let poem = result.poem else {
             throw CommandLineFailure("none of the \(result.candidates) candidates was a well-formed quatrain; try another --seed or more --candidates")
         }

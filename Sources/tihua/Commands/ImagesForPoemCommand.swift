@@ -1,6 +1,5 @@
 import ArgumentParser
 import TihuaPoetry
-import TihuaStore
 
 struct ImagesForPoemCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -9,17 +8,17 @@ struct ImagesForPoemCommand: ParsableCommand {
 
     @OptionGroup var indexOptions: IndexOptions
     @Option(help: "The poem's id (e.g. ccpc_test_v1.0:1).") var poem: String
-    @Option(help: "How many images.") var k = 10
+    @Option(parsing: .unconditional, help: "How many images.") var k = ImagesRequest.defaultK
     @OptionGroup var method: SearchMethodOptions
     @OptionGroup var output: OutputOptions
 
-    func validate() throws { if k < 1 { throw ValidationError("--k must be at least 1") } }
+    func validate() throws { try checkFlag("--k", k, kRange) }
 
     func run() throws {
-        let index = try TihuaIndex(path: indexOptions.index)
-        let hits = try PoetryIndex(index: index).images(forPoem: poem, k: k, method: method.method)
-        if output.json { return try printJSONLine(["results": hits]) }
-        for row in TextTable.align([["score", "image"]] + hits.map { [String(format: "%.4f", $0.score), $0.id] }) {
+        let result = try indexOptions.engine(.readOnly).images(ImagesRequest(query: .poem(poem), k: k, method: method.choice))
+        printWarnings(result.partial)
+        if output.json { return try printJSONLine(result) }
+        for row in TextTable.align([["score", "image"]] + result.results.map { [String(format: "%.4f", $0.score), $0.id] }) {
             printLine(row)
         }
     }

@@ -1,6 +1,4 @@
 import ArgumentParser
-import TihuaPoetry
-import TihuaStore
 
 struct ImportKeywordsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,13 +9,10 @@ struct ImportKeywordsCommand: ParsableCommand {
     @Argument(help: "The keyword file.") var file: String
     @OptionGroup var output: OutputOptions
 
-    struct Summary: Encodable { let imported: Int; let duplicates: Int }
-
     func run() throws {
-        let index = try TihuaIndex(path: indexOptions.index, create: true)
-        let summary = try KeywordImport(path: file).run(into: index)
+        let summary = try indexOptions.engine(.create).importKeywords(file: file)
         if output.json {
-            try printJSONLine(Summary(imported: summary.imported, duplicates: summary.duplicates))
+            try printJSONLine(summary)
         } else {
             printLine("imported \(summary.imported) keywords (\(summary.duplicates) duplicates)")
         }

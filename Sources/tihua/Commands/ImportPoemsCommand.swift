@@ -1,6 +1,5 @@
 import ArgumentParser
 import TihuaPoetry
-import TihuaStore
 
 extension CorpusFormat: ExpressibleByArgument {}
 
@@ -21,15 +20,16 @@ struct ImportPoemsCommand: ParsableCommand {
     @Argument(help: "Corpus files or folders.") var files: [String]
     @Option(help: "auto, ccpc or chinese-poetry.") var format: CorpusFormat = .auto
     @Flag(help: "Skip invalid records (each is reported on stderr) instead of aborting.") var skipInvalid = false
-    @Option(help: ArgumentHelp("Poems per transaction.", visibility: .hidden)) var batch: Int = 25_000
+    @Option(parsing: .unconditional, help: ArgumentHelp("Poems per transaction.", visibility: .hidden)) var batch: Int = 25_000
     @OptionGroup var output: OutputOptions
 
+    func validate() throws { try checkFlag("--batch", batch, 1...EngineLimits.maxPoemBatch) }
+
     func run() throws {
-        let index = try TihuaIndex(path: indexOptions.index, create: true)
+        let engine = try indexOptions.engine(.create)
         let bar = ProgressBar("importing poems", enabled: !output.json)
-        var importer = PoemImport(paths: files, format: format, skipInvalid: skipInvalid)
-        importer.batchSize = max(1, batch)
-        let summary = try importer.run(into: index) { bar.update($0, of: $1) }
+        let summary = try engine.importPoems(PoemImportRequest(paths: files, format: format, skipInvalid: skipInvalid,
+                                                               batchSize: batch)) { bar.update($0, of: $1) }
         bar.finish()
         for record in summary.skippedRecords.prefix(20) { printNote("skipped \(record)") }
         if summary.skippedRecords.count > 20 { printNote("… and \(summary.skippedRecords.count - 20) more skipped") }

@@ -1,5 +1,5 @@
 import ArgumentParser
-import TihuaStore
+import TihuaPoetry
 
 struct ImportVectorsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,20 +17,22 @@ struct ImportVectorsCommand: ParsableCommand {
     @Option(help: "The collection to add to (created if missing).") var collection: String
     @Option(help: "The .npy file of vectors.") var vectors: String
     @Option(help: "A file of ids, one a line, in the order of the rows.") var ids: String
-    @Option(help: ArgumentHelp("Rows per transaction (default: about 64 MiB of vectors).", visibility: .hidden))
+    @Option(parsing: .unconditional, help: ArgumentHelp("Rows per transaction (default: about 64 MiB of vectors).", visibility: .hidden))
     var batch: Int?
     @OptionGroup var output: OutputOptions
 
+    func validate() throws { try checkFlag("--batch", batch, 1...EngineLimits.maxVectorBatch) }
+
     func run() throws {
-        let index = try TihuaIndex(path: indexOptions.index, create: true)
+        let engine = try indexOptions.engine(.create)
         let bar = ProgressBar("importing vectors", enabled: !output.json)
-        let count = try VectorImport(vectorsPath: vectors, idsPath: ids, batchRows: batch)
-            .run(into: index, collection: collection) { bar.update($0, of: $1) }
+        let summary = try engine.importVectors(VectorImportRequest(collection: collection, vectorsFile: vectors,
+                                                                   idsFile: ids, batchRows: batch)) { bar.update($0, of: $1) }
         bar.finish()
         if output.json {
-            try printJSONLine(["imported": count])
+            try printJSONLine(summary)
         } else {
-            printLine("imported \(count) vectors into '\(collection)'")
+            printLine("imported \(summary.imported) vectors into '\(collection)'")
         }
     }
 }

@@ -1,8 +1,6 @@
 import ArgumentParser
 import Foundation
-import TihuaModels
 import TihuaPoetry
-import TihuaStore
 
 struct KeywordsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -11,24 +9,24 @@ struct KeywordsCommand: ParsableCommand {
 
     @OptionGroup var indexOptions: IndexOptions
     @OptionGroup var query: QueryInput
-    @Option(help: "How many keywords.") var k = 8
-    @Option(help: ArgumentHelp("Trade relevance for variety by maximal marginal relevance: λ in 0…1 (1 = plain top-k, the default).", valueName: "λ"))
+    @Option(parsing: .unconditional, help: "How many keywords.") var k = KeywordsRequest.defaultK
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Trade relevance for variety by maximal marginal relevance: λ in 0…1 (1 = plain top-k, the default).", valueName: "λ"))
     var diversity: Float?
     @OptionGroup var modelOption: ModelOption
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
-        if k < 1 { throw ValidationError("--k must be at least 1") }
-        if let d = diversity, !(0...1).contains(d) { throw ValidationError("--diversity must be between 0 and 1") }
+        try checkFlag("--k", k, kRange)
+        try checkFlag("--diversity", diversity, 0...1)
     }
 
     func run() throws {
-        let index = try TihuaIndex(path: indexOptions.index)
-        let (clip, folder) = try ModelBinding.openModel(modelOption.model, index: index)
-        let keywords = try PoetryIndex(index: index).keywords(
-            near: try query.embedding(clip, folder: folder), model: clip.identity, k: k, diversity: diversity)
-        if output.json { return try printJSONLine(["keywords": keywords]) }
-        for row in TextTable.align([["score", "keyword"]] + keywords.map { [String(format: "%.4f", $0.score), $0.keyword] }) {
+        let engine = try indexOptions.engine(.readOnly, model: modelOption.model)
+        let result = try engine.keywords(KeywordsRequest(query: query.query, k: k, diversity: diversity))
+        printWarnings(result.partial)
+        if output.json { return try printJSONLine(result) }
+        for row in TextTable.align([["score", "keyword"]] + result.keywords.map { [String(format: "%.4f", $0.score), $0.keyword] }) {
             printLine(row)
         }
     }

@@ -1,6 +1,6 @@
 import ArgumentParser
+import TihuaPoetry
 import TihuaSearch
-import TihuaStore
 
 struct SearchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -17,31 +17,24 @@ struct SearchCommand: ParsableCommand {
     @OptionGroup var indexOptions: IndexOptions
     @Option(help: "The collection to search.") var collection: String
     @Option(help: "A .npy file of query vectors, one a row.") var vectors: String
-    @Option(help: "Results per query.") var k = 10
+    @Option(parsing: .unconditional, help: "Results per query (at most \(EngineLimits.maxK)).") var k = SearchRequest.defaultK
     @OptionGroup var methodOptions: SearchMethodOptions
     @OptionGroup var output: OutputOptions
 
-    struct Line: Encodable {
-        struct Hit: Encodable { let id: String; let score: Float }
-        let query: Int
-        let results: [Hit]
-    }
+    func validate() throws { try checkFlag("--k", k, kRange) }
 
     func run() throws {
-        let index = try TihuaIndex(path: indexOptions.index)
-        let search = try VectorSearch(index: index, collection: collection)
-        let queries = try readQueries(vectors)
-        let results = try search.search(queries, k: k, method: methodOptions.method)
+        let engine = try indexOptions.engine(.readOnly)
+        let found = try engine.search(SearchRequest(collection: collection, vectors: try VectorBatch(npyFile: vectors), k: k,
+                                                    method: methodOptions.choice))
         if output.json {
-            for (q, hits) in results.enumerated() {
-                try printJSONLine(Line(query: q, results: hits.map { .init(id: $0.id, score: $0.score) }))
-            }
+            for line in found.lines { try printJSONLine(line) }
             return
         }
-        for (q, hits) in results.enumerated() {
-            if q > 0 { printLine("") }
-            printLine("query \(q)")
-            let rows = [["rank", "score", "id"]] + hits.enumerated().map {
+        for line in found.lines {
+            if line.query > 0 { printLine("") }
+            printLine("query \(line.query)")
+            let rows = [["rank", "score", "id"]] + line.results.enumerated().map {
                 ["\($0.offset + 1)", String(format: "%.4f", $0.element.score), $0.element.id]
             }
             for row in TextTable.align(rows) { printLine("  " + row) }

@@ -1,4 +1,5 @@
 import Foundation
+import TihuaPoetry
 
 /// Writes one JSON object per line on stdout (`--json` output).
 func printJSONLine<T: Encodable>(_ value: T) throws {
@@ -17,4 +18,9 @@ func printLine(_ text: String) {
 /// Writes a line on stderr (notes, warnings).
 func printNote(_ text: String) {
     FileHandle.standardError.write(Data((text + "\n").utf8))
+}
+
+/// Warns on stderr about collections that were searched only in part.
+func printWarnings(_ partial: [Coverage]) {
+    for line in ErrorText.warnings(partial) { printNote(line) }
 }

@@ -1,0 +1,16 @@
+/// A `.npy` matrix and its ids file to import into a collection. In-process
+/// only: it names files.
+public struct VectorImportRequest: Sendable, Equatable {
+    public var collection: String
+    public var vectorsFile: String
+    public var idsFile: String
+    /// Rows per transaction (1…`EngineLimits.maxVectorBatch`); nil for about 64 MiB.
+    public var batchRows: Int?
+
+    public init(collection: String, vectorsFile: String, idsFile: String, batchRows: Int? = nil) {
+        self.collection = collection
+        self.vectorsFile = vectorsFile
+        self.idsFile = idsFile
+        self.batchRows = batchRows
+    }
+}

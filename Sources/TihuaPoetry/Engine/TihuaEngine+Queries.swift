@@ -1,0 +1,103 @@
+import TihuaModels
+import TihuaSearch
+import TihuaStore
+
+extension TihuaEngine {
+    /// One line per collection, sorted by name.
+    public func stats() throws(PoetryError) -> [CollectionStats] {
+        let index = try index()
+        return try wrappingErrors {
+            try index.collections().map {
+                CollectionStats(collection: $0.name, count: $0.recordCount, embedded: $0.vectorCount, dim: $0.dimension,
+                                ivf: $0.ivf.map { CollectionStats.IVF(lists: $0.lists) }, model: $0.model)
+            }
+        }
+    }
+
+    /// The keyword prefix for a query.
+    public func keywords(_ request: KeywordsRequest) throws(PoetryError) -> KeywordsResult {
+        try request.validate()
+        let poetry = try poetry()
+        let (vector, model) = try vector(for: request.query)
+        let found = try wrappingErrors {
+            try poetry.keywordsSearched(near: vector, model: model, k: request.k, diversity: request.diversity)
+        }
+        return KeywordsResult(keywords: found.hits, partial: found.partial)
+    }
+
+    /// The poems nearest a query.
+    public func poems(_ request: PoemsRequest) throws(PoetryError) -> PoemsResult {
+        try EngineLimits.check("k", request.k, 1...EngineLimits.maxK)
+        let method = try request.method.validated()
+        let poetry = try poetry()
+        let (vector, model) = try vector(for: request.query)
+        let found = try wrappingErrors { try poetry.poemsSearched(near: vector, model: model, k: request.k, method: method) }
+        return PoemsResult(results: found.hits, partial: found.partial)
+    }
+
+    /// The library images nearest a query (a poem, usually).
+    public func images(_ request: ImagesRequest) throws(PoetryError) -> ImagesResult {
+        try EngineLimits.check("k", request.k, 1...EngineLimits.maxK)
+        let method = try request.method.validated()
+        let poetry = try poetry()
+        let (vector, model) = try vector(for: request.query)
+        let found = try wrappingErrors { try poetry.imagesSearched(near: vector, model: model, k: request.k, method: method) }
+        return ImagesResult(results: found.hits, partial: found.partial)
+    }
+
+    /// A poem for a query: keyword prefix → candidates → the best by CLIP rerank.
+    public func generate(_ request: GenerateRequest) throws(PoetryError) -> GenerateResult {
+        try request.validate()
+        let poetry = try poetry()
+        let clip = try clip.get()
+        let generator: PoemWriter.Generator = request.generator == .gpt2 ? .gpt2(try gpt2.get()) : .cento
+        let (vector, _) = try vector(for: request.query)
+        var writer = PoemWriter(poetry: poetry, clip: clip.model)
+        writer.candidateCount = request.candidates
+        writer.keywordCount = request.prefixKeywords
+        writer.diversity = request.diversity
+        let result = try wrappingErrors { try writer.write(for: vector, generator: generator, seed: request.seed) }
+        return GenerateResult(keywords: result.keywords.map(\.keyword), poem: result.poem, candidates: result.candidates,
+                              wellFormed: result.wellFormed, partial: result.partial)
+    }
+
+    /// The `k` nearest vectors of any collection for each query vector.
+    public func search(_ request: SearchRequest) throws(PoetryError) -> SearchResults {
+        try EngineLimits.check("k", request.k, 1...EngineLimits.maxK)
+        let method = try request.method.validated()
+        let vectors = request.vectors
+        guard vectors.count <= EngineLimits.maxSearchResults / request.k else {
+            throw PoetryError(.badInput, "\(vectors.count) queries × k \(request.k) exceed the \(EngineLimits.maxSearchResults) results one search returns; send fewer queries at a time")
+        }
+        let index = try index()
+        let name = request.collection
+        return try wrappingErrors {
+            try Collection.validate(name: name)
+            let search = try VectorSearch(index: index, collection: name)
+            if case .ivf(let nprobe) = method, let lists = try index.info(of: name)?.ivf?.lists, nprobe > lists {
+                throw PoetryError(.badInput, "nprobe \(nprobe) exceeds the \(lists) IVF lists of collection '\(name)'")
+            }
+            let queries: QueryMatrix
+            do {
+                queries = try QueryMatrix(vectors.values, dimension: vectors.dimension)
+            } catch let error as SearchError {
+                throw SearchError(error.kind, vectors.source.map { "\($0): \(error.message)" } ?? error.message)
+            }
+            let hits = try search.search(queries, k: request.k, method: method)
+            return SearchResults(results: hits.map { $0.map { IDScore(id: $0.id, score: $0.score) } })
+        }
+    }
+
+    /// The stored poems with these ids (nil where there is none), for showing
+    /// what a search found.
+    public func poems(ids: [String]) throws(PoetryError) -> [Poem?] {
+        let poetry = try poetry()
+        return try wrappingErrors { try poetry.poems(ids: ids) }
+    }
+
+    /// The L2-normalised embedding of a text or an image.
+    public func encode(_ query: Query) throws(PoetryError) -> EncodeResult {
+        let clip = try clip.get()
+        return EncodeResult(embedding: try clip.embed(query), model: clip.identity)
+    }
+}

@@ -1,0 +1,101 @@
+import TihuaModels
+import TihuaSearch
+import TihuaStore
+
+extension TihuaEngine {
+    /// Imports poem corpora into `poems`, all or nothing for readers.
+    /// `progress(bytesDone, bytesTotal)` after each written batch.
+    public func importPoems(_ request: PoemImportRequest,
+                            progress: (Int, Int) -> Void = { _, _ in }) throws(PoetryError) -> ImportSummary {
+        if let b = request.batchSize { try EngineLimits.check("batch size", b, 1...EngineLimits.maxPoemBatch) }
+        let index = try writableIndex()
+        var importer = PoemImport(paths: request.paths, format: request.format, skipInvalid: request.skipInvalid)
+        if let b = request.batchSize { importer.batchSize = b }
+        return try wrappingErrors { try importer.run(into: index, progress: progress) }
+    }
+
+    /// Imports a keyword vocabulary (one keyword a line) into `keywords`.
+    public func importKeywords(file: String) throws(PoetryError) -> KeywordImportSummary {
+        let index = try writableIndex()
+        let summary = try wrappingErrors { try KeywordImport(path: file).run(into: index) }
+        return KeywordImportSummary(imported: summary.imported, duplicates: summary.duplicates)
+    }
+
+    /// Imports a `.npy` matrix and its ids into a collection, all or nothing.
+    /// `progress(rowsDone, rowsTotal)` after each committed batch.
+    public func importVectors(_ request: VectorImportRequest,
+                              progress: (Int, Int) -> Void = { _, _ in }) throws(PoetryError) -> VectorImportSummary {
+        if let b = request.batchRows { try EngineLimits.check("batch rows", b, 1...EngineLimits.maxVectorBatch) }
+        let index = try writableIndex()
+        let count = try wrappingErrors {
+            try Collection.validate(name: request.collection)
+            return try VectorImport(vectorsPath: request.vectorsFile, idsPath: request.idsFile, batchRows: request.batchRows)
+                .run(into: index, collection: request.collection, progress: progress)
+        }
+        return VectorImportSummary(imported: count)
+    }
+
+    /// Embeds every keyword and poem that has no vector yet, each batch
+    /// committed on its own (an interrupted run continues where it stopped).
+    /// `progress(collection, done, total)` after each batch.
+    public func embed(batchSize: Int? = nil,
+                      progress: (String, Int, Int) -> Void = { _, _, _ in }) throws(PoetryError) -> EmbedSummary {
+        if let b = batchSize { try EngineLimits.check("batch size", b, 1...EngineLimits.maxEmbedBatch) }
+        let index = try writableIndex()
+        let clip = try clip.get()
+        var job = EmbedJob(index: index, model: clip.model, modelFolder: clip.folder)
+        if let b = batchSize { job.batchSize = b }
+        return try wrappingErrors { try job.run(progress: progress) }
+    }
+
+    /// Decodes and embeds JPEG files (folders recursively) into `images`;
+    /// unreadable files are reported in the summary and skipped.
+    /// `progress(filesDone, filesTotal)` after each batch.
+    public func addImages(paths: [String],
+                          progress: (Int, Int) -> Void = { _, _ in }) throws(PoetryError) -> ImageLibrary.Summary {
+        let index = try writableIndex()
+        let clip = try clip.get()
+        let input = try clip.input()
+        let library = ImageLibrary(index: index, model: clip.model, modelFolder: clip.folder, input: input)
+        return try wrappingErrors { try library.add(paths, progress: progress) }
+    }
+
+    /// Deletes records and their vectors (IVF entries too) in one transaction.
+    public func delete(_ request: DeleteRequest) throws(PoetryError) -> DeleteSummary {
+        for id in request.ids {
+            if let problem = RecordID.problem(with: id) {
+                throw PoetryError(.badInput, "cannot delete '\(id)' from collection '\(request.collection)': \(problem)")
+            }
+        }
+        let index = try writableIndex()
+        let deleted = try wrappingErrors {
+            try Collection.validate(name: request.collection)
+            let c = try index.requireCollection(request.collection)
+            return try index.update(c) { writer in try request.ids.filter { try writer.delete($0) }.count }
+        }
+        return DeleteSummary(deleted: deleted, missing: request.ids.count - deleted)
+    }
+
+    /// Builds (or rebuilds) the IVF index of a collection.
+    public func buildIVF(_ request: IVFBuildRequest,
+                         progress: (IVFBuildPhase) -> Void = { _ in }) throws(PoetryError) -> IVFBuildSummary {
+        try request.validate()
+        let index = try writableIndex()
+        var options = IVFBuildOptions(lists: request.lists, trainSize: request.trainSize)
+        options.iterations = request.iterations
+        let report = try wrappingErrors {
+            try Collection.validate(name: request.collection)
+            return try IVFBuilder.build(index: index, collection: request.collection, options: options) { progress($0) }
+        }
+        let sorted = report.listSizes.sorted()
+        let sizes = IVFBuildSummary.Sizes(
+            min: sorted.first ?? 0, median: sorted.isEmpty ? 0 : sorted[sorted.count / 2],
+            mean: Double(report.vectors) / Double(max(1, report.lists)), max: sorted.last ?? 0,
+            empty: sorted.prefix { $0 == 0 }.count)
+        let ms = { (seconds: Double) in (seconds * 1000).rounded() / 1000 }
+        return IVFBuildSummary(collection: request.collection, lists: report.lists, vectors: report.vectors,
+                               trainedOn: report.trainedOn, iterations: report.iterations, seconds: ms(report.seconds),
+                               trainingSeconds: ms(report.trainingSeconds), writingSeconds: ms(report.writingSeconds),
+                               listSizes: sizes)
+    }
+}
