@@ -20,15 +20,15 @@ struct BenchKernelsCommand: ParsableCommand {
 
     @Option(help: "A .npy file of database vectors (else generated).") var vectors: String?
     @Option(help: "A .npy file of query vectors (with --vectors).") var queries: String?
-    @Option(help: "Generated database rows.") var n = 110_000
-    @Option(help: "Generated dimension.") var dim = 512
-    @Option(help: "Intrinsic dimension of generated vectors.") var latent = 48
-    @Option(help: "Generated queries (all are searched, one at a time).") var queryCount = 200
-    @Option(help: "Results per query.") var k = 10
-    @Option(help: "Repetitions (medians are reported).") var reps = 5
+    @Option(parsing: .unconditional, help: "Generated database rows.") var n = 110_000
+    @Option(parsing: .unconditional, help: "Generated dimension.") var dim = 512
+    @Option(parsing: .unconditional, help: "Intrinsic dimension of generated vectors.") var latent = 48
+    @Option(parsing: .unconditional, help: "Generated queries (all are searched, one at a time).") var queryCount = 200
+    @Option(parsing: .unconditional, help: "Results per query.") var k = 10
+    @Option(parsing: .unconditional, help: "Repetitions (medians are reported).") var reps = 5
     @Option(help: "Comma-separated centroid counts to rank (empty: skip).") var lists = "1024,2048,4096"
-    @Option(help: "Lists kept when ranking centroids.") var probes = 64
-    @Option(help: "Queries per timed centroid-ranking pass.") var rankingQueries = 2000
+    @Option(parsing: .unconditional, help: "Lists kept when ranking centroids.") var probes = 64
+    @Option(parsing: .unconditional, help: "Queries per timed centroid-ranking pass.") var rankingQueries = 2000
     @Option(help: "Kernel level: best or portable.") var isa = "best"
     @Option(help: "Write the generated data as base.npy and queries.npy in this folder, then stop.") var export: String?
     @Flag(help: "Include every query's result rows in the JSON (for recall).") var includeRows = false
@@ -36,20 +36,27 @@ struct BenchKernelsCommand: ParsableCommand {
     @OptionGroup var output: OutputOptions
 
     func parsedLists() throws -> [Int] {
-        let parts = lists.split(separator: ",")
-        let values = parts.compactMap { Int($0.trimmingCharacters(in: .whitespaces)) }
-        guard values.count == parts.count, values.allSatisfy({ $0 >= 1 && $0 <= 1 << 20 }) else {
-            throw ValidationError("--lists must be comma-separated counts from 1 to 1048576")
+        if lists.isEmpty { return [] }
+        var values: [Int] = []
+        for part in lists.split(separator: ",", omittingEmptySubsequences: false) {
+            guard let value = Int(part.trimmingCharacters(in: .whitespaces)) else {
+                throw ValidationError("--lists must be comma-separated counts (got '\(part)')")
+            }
+            try checkFlag("--lists", value, 1...(1 << 20))
+            values.append(value)
         }
         return values
     }
 
     func validate() throws {
-        guard (1...100_000_000).contains(n), (1...65536).contains(dim), (1...4096).contains(latent),
-              (1...1_000_000).contains(queryCount), (1...10_000).contains(k), (1...1000).contains(reps),
-              (1...1_000_000).contains(probes), (1...10_000_000).contains(rankingQueries) else {
-            throw ValidationError("--n, --dim, --latent, --query-count, --k, --reps, --probes or --ranking-queries out of range")
-        }
+        try checkFlag("--n", n, 1...100_000_000)
+        try checkFlag("--dim", dim, 1...65536)
+        try checkFlag("--latent", latent, 1...4096)
+        try checkFlag("--query-count", queryCount, 1...1_000_000)
+        try checkFlag("--k", k, kRange)
+        try checkFlag("--reps", reps, 1...1000)
+        try checkFlag("--probes", probes, 1...(1 << 20))
+        try checkFlag("--ranking-queries", rankingQueries, 1...10_000_000)
         guard isa == "best" || isa == "portable" else { throw ValidationError("--isa must be best or portable") }
         if (vectors == nil) != (queries == nil) { throw ValidationError("--vectors and --queries go together") }
         _ = try parsedLists()
