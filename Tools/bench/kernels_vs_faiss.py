@@ -102,7 +102,8 @@ def main():
     p.add_argument("--n", type=int, default=110_000)
     p.add_argument("--dim", type=int, default=512)
     p.add_argument("--latent", type=int, default=48)
-    p.add_argument("--queries", type=int, default=None, help="queries searched one at a time (200, or 50 for n ≥ 500k)")
+    p.add_argument("--queries", type=int, default=None, help="queries timed one at a time (200, or 50 for n ≥ 500k)")
+    p.add_argument("--recall-queries", type=int, default=1000, help="queries for recall (the timed ones are the first)")
     p.add_argument("--k", type=int, default=10)
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--lists", default="1024,2048,4096")
@@ -117,21 +118,32 @@ def main():
     k = a.k
     started = time.time()
 
-    folder = os.path.join(a.data, f"n{a.n}-d{a.dim}-l{a.latent}-q{a.queries}")
-    base_path, query_path = os.path.join(folder, "base.npy"), os.path.join(folder, "queries.npy")
-    if not (os.path.exists(base_path) and os.path.exists(query_path)):
+    # Rows and queries are generated from separate seeds: the queries do not
+    # depend on the number of rows, and the first of a larger set are the same.
+    a.recall_queries = max(a.recall_queries, a.queries)
+    folder = os.path.join(a.data, f"n{a.n}-d{a.dim}-l{a.latent}")
+    qfolder = os.path.join(a.data, f"queries{a.recall_queries}-d{a.dim}-l{a.latent}")
+    base_path = os.path.join(folder, "base.npy")
+    all_queries_path = os.path.join(qfolder, "queries.npy")
+    if not os.path.exists(base_path):
         log(f"generating {a.n} × {a.dim} in {folder}")
         run([a.tihua, "bench", "kernels", "--n", str(a.n), "--dim", str(a.dim), "--latent", str(a.latent),
-             "--query-count", str(a.queries), "--export", folder])
+             "--query-count", "1", "--export", folder])
+    if not os.path.exists(all_queries_path):
+        run([a.tihua, "bench", "kernels", "--n", "1", "--dim", str(a.dim), "--latent", str(a.latent),
+             "--query-count", str(a.recall_queries), "--export", qfolder])
     base = np.load(base_path, mmap_mode="r")
-    queries = np.load(query_path)
+    all_queries = np.load(all_queries_path)
+    queries = all_queries[:a.queries]
+    query_path = os.path.join(folder, f"queries{a.queries}.npy")
+    np.save(query_path, queries)
     n, d = base.shape
     xb = np.ascontiguousarray(base)
 
     log("building FAISS indexes")
     flat = faiss.IndexFlatIP(d)
     flat.add(xb)
-    _, gt = flat.search(queries, 100)
+    _, gt = flat.search(all_queries, 100)
     faiss_indexes = {"flat": flat}
     build = {}
     for name, qtype in [("fp16", faiss.ScalarQuantizer.QT_fp16), ("sq8", faiss.ScalarQuantizer.QT_8bit)]:
@@ -143,7 +155,7 @@ def main():
         faiss_indexes[name] = index
     recall = {}
     for name in ("fp16", "sq8"):
-        _, ids = faiss_indexes[name].search(queries, k)
+        _, ids = faiss_indexes[name].search(all_queries, k)
         recall["faiss " + name] = recall_at(ids.tolist(), gt, k)
     del xb
 
@@ -158,20 +170,16 @@ def main():
     tihua_qps = {"float32": [], "float16": [], "int8": []}
     faiss_qps = {"flat": [], "fp16": [], "sq8": []}
     store_qps = []
-    tihua_rows = None
     report = None
     kernels = [a.tihua, "bench", "kernels", "--vectors", base_path, "--queries", query_path, "--k", str(k),
                "--reps", "1", "--lists", "", "--json"]
 
     def tihua_step(rep):
-        nonlocal tihua_rows, report
+        nonlocal report
         wait_quiet()
-        report = json.loads(run(kernels + (["--include-rows"] if tihua_rows is None else [])))
+        report = json.loads(run(kernels))
         for scan in report["scans"]:
             tihua_qps[scan["encoding"]].append(scan["medianQPS"])
-            if scan.get("rows") is not None:
-                tihua_rows = tihua_rows or {}
-                tihua_rows[scan["encoding"]] = scan["rows"]
 
     def faiss_step(rep):
         names = list(faiss_indexes)
@@ -198,6 +206,10 @@ def main():
         order = steps if rep % 2 == 0 else list(reversed(steps))
         for step in order:
             step(rep)
+    log(f"recall over {len(all_queries)} queries")
+    found = json.loads(run([a.tihua, "bench", "kernels", "--vectors", base_path, "--queries", all_queries_path,
+                            "--k", str(k), "--reps", "1", "--lists", "", "--include-rows", "--json"]))
+    tihua_rows = {scan["encoding"]: scan["rows"] for scan in found["scans"]}
     for encoding, rows in tihua_rows.items():
         recall["tihua " + encoding] = recall_at(rows, gt, k)
     recall["tihua float16 vs tihua float32"] = recall_at(tihua_rows["float16"], np.array(tihua_rows["float32"]), k)
@@ -239,7 +251,7 @@ def main():
     if a.store:
         lines.append(f"| today's float32 scan over the LMDB index (`bench search --exact`) vs IndexFlatIP | "
                      f"{med(store_qps):.1f} | {fflat:.1f} | {med(store_qps) / fflat:.2f}× | — |")
-    lines += ["", "| recall@10 vs exact float32 | Tihua | FAISS | difference | target |", "| --- | ---: | ---: | ---: | --- |",
+    lines += ["", f"| recall@{k} vs exact float32, {len(all_queries)} queries | Tihua | FAISS | difference | target |", "| --- | ---: | ---: | ---: | --- |",
               f"| float16 | {recall['tihua float16']:.4f} | {recall['faiss fp16']:.4f} | "
               f"{recall['tihua float16'] - recall['faiss fp16']:+.4f} | ≥ 0.999 |",
               f"| int8 | {recall['tihua int8']:.4f} | {recall['faiss sq8']:.4f} | "
@@ -277,7 +289,7 @@ def main():
                  f"after waiting 30 s")
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     text = (f"#### {n:,} × {d} (intrinsic dimension {a.latent}) — {when}\n\n{machine()}; FAISS {faiss.__version__} "
-            f"({faiss.omp_get_max_threads()} OpenMP threads); {len(queries)} queries, k = {k}; median of {a.reps} "
+            f"({faiss.omp_get_max_threads()} OpenMP threads); {len(queries)} queries timed, k = {k}; median of {a.reps} "
             f"interleaved repetitions; {time.time() - started:.0f} s\n\n" + "\n".join(lines) + "\n\n"
             + "".join(f"- {x}\n" for x in notes))
     print(text)
