@@ -15,8 +15,9 @@ import TihuaCompute
 package enum OneQueryScan {
     /// Below this many rows one thread scans: waking another costs more.
     static let parallelThreshold = 16384
-    /// Rows scored per kernel call before selection.
-    static let strip = 256
+    /// Rows scored per kernel call before selection (the kernels prefetch
+    /// rows ahead within a call: longer calls leave fewer unfetched starts).
+    static let strip = 1024
     /// Chunks per core when the cores share the rows, and their least size.
     static let chunksPerCore = 8
     static let minimumChunk = 4096
