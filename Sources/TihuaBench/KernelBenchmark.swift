@@ -186,7 +186,18 @@ public enum KernelBenchmark {
             }
         }).seconds
         var quantizer: ScalarQuantizer?
-        let trainSeconds = (clock.measure { quantizer = ScalarQuantizer.train(rows, count: n, dimension: d) }).seconds
+        let trainSeconds = (clock.measure {
+            var trainers = (0..<Parallel.cores).map { _ in ScalarQuantizer.Trainer(dimension: d) }
+            trainers.withUnsafeMutableBufferPointer { t in
+                rows.withUnsafeBufferPointer { r in
+                    Parallel.forEachChunk(count: n, parts: t.count) { part, range in
+                        t[part].add(r.baseAddress! + range.lowerBound * d, count: range.count)
+                    }
+                }
+            }
+            for other in trainers.dropFirst() { trainers[0].merge(other) }
+            quantizer = trainers[0].quantizer()
+        }).seconds
         guard let quantizer else { throw SearchError(.invalidArgument, "benchmark: vectors with non-finite values") }
         var codes = [UInt8](repeating: 0, count: n * d)
         let sq8Seconds = (clock.measure {
