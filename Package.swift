@@ -8,16 +8,21 @@ let package = Package(
         .library(name: "TihuaPoetry", targets: ["TihuaPoetry"]),
         .library(name: "TihuaStore", targets: ["TihuaStore"]),
         .library(name: "TihuaSearch", targets: ["TihuaSearch"]),
+        .library(name: "TihuaFormats", targets: ["TihuaFormats"]),
         .library(name: "TihuaModels", targets: ["TihuaModels"]),
+        .library(name: "TihuaTraining", targets: ["TihuaTraining"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System C libraries (apt: liblmdb-dev, libopenblas-dev, libjpeg-dev, libopencc-dev).
+        // System C libraries (apt: liblmdb-dev, libopenblas-dev, libjpeg-dev, libopencc-dev, libxxhash-dev).
         .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "COpenCC", pkgConfig: "opencc", providers: [.apt(["libopencc-dev"])]),
+        // xxHash (XXH3-128): model identities hash every weight at memory speed.
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libjpeg-turbo behind a small C shim that turns its fatal errors into return codes.
         .target(name: "CTihuaJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         // SIMD kernels (float32/float16/SQ8 dot products, codecs) with runtime
@@ -28,24 +33,38 @@ let package = Package(
         .target(name: "TihuaCompute", dependencies: ["COpenBLAS", "CTihuaKernels"]),
         .target(name: "TihuaStore", dependencies: ["CLMDB", "TihuaCompute"]),
         .target(name: "TihuaSearch", dependencies: ["TihuaStore", "TihuaCompute"]),
-        .target(name: "TihuaModels", dependencies: ["TihuaCompute", "CTihuaJPEG"]),
-        .target(name: "TihuaPoetry", dependencies: ["TihuaStore", "TihuaSearch", "TihuaModels", "COpenCC"]),
+        // Input file formats (.npy matrices, ids files) and their import into an index.
+        .target(name: "TihuaFormats", dependencies: ["TihuaStore", "TihuaCompute"]),
+        .target(name: "TihuaModels", dependencies: ["TihuaCompute", "CTihuaJPEG", "CXXHash"]),
+        .target(name: "TihuaPoetry", dependencies: ["TihuaStore", "TihuaSearch", "TihuaFormats", "TihuaModels", "TihuaCompute", "COpenCC"]),
+        // The GPT-2 trainer (forward and backward on OpenBLAS, AdamW,
+        // checkpoints) and the training data built from the corpora.
+        .target(name: "TihuaTraining", dependencies: ["TihuaModels", "TihuaCompute", "TihuaPoetry", "CZlib"]),
         // Benchmarks and their random weights and synthetic data: used by
         // `tihua bench` and the tests, never by the product's own paths.
-        .target(name: "TihuaBench", dependencies: ["TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaCompute"]),
+        .target(name: "TihuaBench", dependencies: ["TihuaPoetry", "TihuaTraining", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaCompute"]),
         .executableTarget(name: "tihua", dependencies: [
-            "TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaBench",
+            "TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaFormats", "TihuaModels", "TihuaCompute", "TihuaBench", "TihuaTraining",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // The fuzzing harness of the store's and formats' parsers (Tools/fuzz/README.md):
+        // replays inputs when built normally, runs libFuzzer when built with
+        // -sanitize=fuzzer -DFUZZING. Not part of `swift test`.
+        .executableTarget(name: "tihua-fuzz", dependencies: ["TihuaStore", "TihuaFormats"], path: "Tools/fuzz",
+                          exclude: ["README.md", "corpus"]),
+
         // Helpers shared by the test targets (temporary folders).
         .target(name: "TihuaTestSupport", path: "Tests/TihuaTestSupport"),
+        .testTarget(name: "TihuaComputeTests", dependencies: ["TihuaCompute"]),
         .testTarget(name: "TihuaStoreTests", dependencies: ["TihuaStore", "TihuaCompute", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TihuaFormatsTests", dependencies: ["TihuaFormats", "TihuaStore", "TihuaCompute", "TihuaTestSupport"]),
         .testTarget(name: "TihuaSearchTests", dependencies: ["TihuaSearch", "TihuaCompute", "TihuaTestSupport"]),
         .testTarget(name: "TihuaKernelsTests", dependencies: ["TihuaSearch", "TihuaCompute", "CTihuaKernels", "TihuaBench", "TihuaTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaModelsTests", dependencies: ["TihuaModels", "TihuaCompute", "TihuaBench", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaPoetryTests", dependencies: ["TihuaPoetry", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TihuaTrainingTests", dependencies: ["TihuaTraining", "TihuaModels", "TihuaPoetry", "TihuaTestSupport", "CZlib"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaCLITests", dependencies: ["tihua", "TihuaStore", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
     ]
 )
