@@ -1,5 +1,6 @@
 import Testing
 import TihuaBench
+import TihuaFormats
 import TihuaCompute
 import TihuaStore
 import TihuaTestSupport
