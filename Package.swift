@@ -44,7 +44,7 @@ let package = Package(
         .target(name: "TihuaTraining", dependencies: ["TihuaModels", "TihuaCompute", "TihuaPoetry", "CZlib"]),
         // Benchmarks and their random weights and synthetic data: used by
         // `tihua bench` and the tests, never by the product's own paths.
-        .target(name: "TihuaBench", dependencies: ["TihuaPoetry", "TihuaTraining", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaCompute"]),
+        .target(name: "TihuaBench", dependencies: ["TihuaPoetry", "TihuaTraining", "TihuaStore", "TihuaSearch", "TihuaFormats", "TihuaModels", "TihuaCompute"]),
         .executableTarget(name: "tihua", dependencies: [
             "TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaFormats", "TihuaModels", "TihuaCompute", "TihuaBench", "TihuaTraining",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "TihuaStoreTests", dependencies: ["TihuaStore", "TihuaCompute", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaFormatsTests", dependencies: ["TihuaFormats", "TihuaStore", "TihuaCompute", "TihuaTestSupport"]),
         .testTarget(name: "TihuaSearchTests", dependencies: ["TihuaSearch", "TihuaCompute", "TihuaTestSupport"]),
-        .testTarget(name: "TihuaKernelsTests", dependencies: ["TihuaSearch", "TihuaCompute", "CTihuaKernels", "TihuaTestSupport"],
+        .testTarget(name: "TihuaKernelsTests", dependencies: ["TihuaSearch", "TihuaCompute", "CTihuaKernels", "TihuaBench", "TihuaFormats", "TihuaTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaModelsTests", dependencies: ["TihuaModels", "TihuaCompute", "TihuaBench", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaPoetryTests", dependencies: ["TihuaPoetry", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
