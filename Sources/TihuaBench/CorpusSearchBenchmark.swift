@@ -110,8 +110,7 @@ public enum CorpusSearchBenchmark {
                     }
                 }
                 try handle.close()
-                FileManager.default.createFile(atPath: folder + "/queries.f32",
-                                               contents: queries.prefix(queryCount * dimension).withUnsafeBytes { Data($0) })
+                try write(queries.prefix(queryCount * dimension).withUnsafeBytes { Data($0) }, folder + "/queries.f32")
                 export["rows"] = rows
             }
             var filters: [[String: Any]] = []
@@ -159,10 +158,9 @@ public enum CorpusSearchBenchmark {
                     unfilteredP50Milliseconds: Percentile.nearestRank(plain, 0.5), exactAnswers: exact))
                 if let folder = options.exportFolder {
                     let name = "allowed-\(allowed).i64"
-                    FileManager.default.createFile(atPath: folder + "/" + name,
-                                                   contents: chosen.map { Int64($0) }.withUnsafeBytes { Data($0) })
+                    try write(chosen.map { Int64($0) }.withUnsafeBytes { Data($0) }, folder + "/" + name)
                     let flat = answers.flatMap { $0.map { Int64($0) } + Array(repeating: -1, count: 10 - $0.count) }
-                    FileManager.default.createFile(atPath: folder + "/answers-\(allowed).i64", contents: flat.withUnsafeBytes { Data($0) })
+                    try write(flat.withUnsafeBytes { Data($0) }, folder + "/answers-\(allowed).i64")
                     filters.append(["selectivity": selectivity, "allowed": allowed, "rows": name, "answers": "answers-\(allowed).i64",
                                     "tihua_p50_ms": Percentile.nearestRank(filtered, 0.5),
                                     "tihua_unfiltered_p50_ms": Percentile.nearestRank(plain, 0.5)])
@@ -172,9 +170,13 @@ public enum CorpusSearchBenchmark {
         }
         if let folder = options.exportFolder {
             let data = try JSONSerialization.data(withJSONObject: export, options: [.sortedKeys])
-            FileManager.default.createFile(atPath: folder + "/export.json", contents: data)
+            try write(data, folder + "/export.json")
         }
         return report
+    }
+
+    private static func write(_ data: Data, _ path: String) throws {
+        try data.write(to: URL(fileURLWithPath: path))
     }
 
     private static func create(_ path: String) throws -> FileHandle {

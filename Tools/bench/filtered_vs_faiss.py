@@ -16,7 +16,7 @@ import numpy as np
 import faiss
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TIHUA = os.path.join(ROOT, ".build/release/tihua")
+TIHUA = os.environ.get("TIHUA", os.path.join(ROOT, ".build/release/tihua"))
 
 
 def main():

@@ -9,7 +9,7 @@ peer, this, peer, this, … on the same corpus, each into a fresh index. Prints 
 import argparse, os, re, shutil, subprocess, sys, time
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-TIHUA = os.path.join(ROOT, ".build/release/tihua")
+TIHUA = os.environ.get("TIHUA", os.path.join(ROOT, ".build/release/tihua"))
 
 
 def run(binary, corpus, index):

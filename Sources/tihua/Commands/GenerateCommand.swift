@@ -45,8 +45,7 @@ struct GenerateCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: ArgumentHelp("Keyword diversity λ (see tihua keywords --help).", valueName: "λ"))
     var diversity: Float?
     @OptionGroup var sourceFilters: PoemFilterOptions
-    @Option(help: ArgumentHelp("cento: only lines of poems of this form: \(PoemFormClass.allCases.map(\.rawValue).joined(separator: ", ")).",
-                               valueName: "form"))
+    @Option(help: ArgumentHelp("cento: only lines of poems of this form.", valueName: "form"))
     var sourceForm: PoemFormClass?
     @OptionGroup var modelOption: ModelOption
     @OptionGroup var output: OutputOptions

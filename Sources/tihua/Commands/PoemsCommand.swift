@@ -21,8 +21,7 @@ struct PoemsCommand: ParsableCommand {
     @Option(help: "A text to find poems for.") var text: String?
     @Option(help: ArgumentHelp("Only poems whose text contains this phrase.", valueName: "phrase")) var contains: String?
     @OptionGroup var filters: PoemFilterOptions
-    @Option(help: ArgumentHelp("Only poems of this form: \(PoemFormClass.allCases.map(\.rawValue).joined(separator: ", ")).",
-                               valueName: "form"))
+    @Option(help: ArgumentHelp("Only poems of this form (derived at import from the line count and lengths).", valueName: "form"))
     var form: PoemFormClass?
     @Flag(help: "Fuse the --text ranking with a lexical ranking (reciprocal rank fusion).") var hybrid = false
     @Option(help: "Show poems as written (original), or converted to simplified or traditional.") var script: DisplayScript = .original
