@@ -78,7 +78,8 @@ extension TihuaEngine {
         writer.candidateCount = request.candidates
         writer.keywordCount = request.prefixKeywords
         writer.diversity = request.diversity
-        writer.style = GPT2PoemStyle(prompt: request.prompt, form: request.form ?? .quatrain, noRepeat: request.noRepeat, rhyme: request.rhyme)
+        writer.style = GPT2PoemStyle(prompt: request.prompt, form: request.form ?? .quatrain, noRepeat: request.noRepeat, rhyme: request.rhyme,
+                                     keywordBias: request.keywordBias ?? GPT2PoemGenerator.defaultKeywordBias)
         try EngineLimits.check(request.filter)
         writer.filter = request.filter
         let result: PoemWriter.Result

@@ -1,7 +1,7 @@
 /// A poem for a query: `{image | text | vector | poem | keywords, generator,
 /// seed, candidates, prefix_keywords, diversity, prompt, form, no_repeat, rhyme,
-/// dynasty: [D], author, source_form, title_contains}`; the last four filter
-/// the poems a cento takes its lines from.
+/// keyword_bias, dynasty: [D], author, source_form, title_contains}`; the last
+/// four filter the poems a cento takes its lines from.
 /// With `keywords` the prefix is those keywords (no image or text needed:
 /// the rerank compares the poems with the keywords' text).
 public struct GenerateRequest: Codable, Sendable, Equatable {
@@ -30,6 +30,8 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
     public var form: PoemForm?
     public var noRepeat: Bool
     public var rhyme: Bool
+    /// GPT-2 keyword guidance, 0…`EngineLimits.maxKeywordBias` (0: the model alone; nil: the default).
+    public var keywordBias: Float?
     /// Which poems a cento may take lines from (empty: any). Its form is
     /// `source_form` in JSON, as `form` is the GPT-2 form.
     public var filter: PoemFilter
@@ -40,7 +42,7 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
     public init(query: Query, generator: Generator = .cento, seed: UInt64 = 0, candidates: Int = defaultCandidates,
                 prefixKeywords: Int = defaultPrefixKeywords, diversity: Float? = nil, keywords: [String]? = nil,
                 prompt: PromptStyle = .keywords, form: PoemForm? = nil, noRepeat: Bool = false, rhyme: Bool = false,
-                filter: PoemFilter = PoemFilter()) {
+                keywordBias: Float? = nil, filter: PoemFilter = PoemFilter()) {
         self.query = query
         self.filter = filter
         self.keywords = keywords
@@ -48,6 +50,7 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
         self.form = form
         self.noRepeat = noRepeat
         self.rhyme = rhyme
+        self.keywordBias = keywordBias
         self.generator = generator
         self.seed = seed
         self.candidates = candidates
@@ -63,7 +66,7 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case generator, seed, candidates, prefixKeywords = "prefix_keywords", diversity, keywords, prompt, form
-        case noRepeat = "no_repeat", rhyme
+        case noRepeat = "no_repeat", rhyme, keywordBias = "keyword_bias"
         case text, image, vector, poem
         case dynasty, author, sourceForm = "source_form", titleContains = "title_contains"
     }
@@ -88,6 +91,7 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
         }
         noRepeat = try c.decode(.noRepeat, default: false)
         rhyme = try c.decode(.rhyme, default: false)
+        keywordBias = try c.decodeIfPresent(Float.self, forKey: .keywordBias)
         generator = try c.decode(.generator, default: .cento)
         seed = try c.decode(.seed, default: 0)
         candidates = try c.decode(.candidates, default: Self.defaultCandidates)
@@ -111,6 +115,7 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
         try c.encodeIfPresent(form?.description, forKey: .form)
         try c.encode(noRepeat, forKey: .noRepeat)
         try c.encode(rhyme, forKey: .rhyme)
+        try c.encodeIfPresent(keywordBias, forKey: .keywordBias)
         if !filter.dynasties.isEmpty { try c.encode(filter.dynasties, forKey: .dynasty) }
         try c.encodeIfPresent(filter.author, forKey: .author)
         try c.encodeIfPresent(filter.form, forKey: .sourceForm)
@@ -121,6 +126,7 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
         try EngineLimits.check("candidates", candidates, 1...EngineLimits.maxCandidates)
         try EngineLimits.check("prefix keywords", prefixKeywords, 1...EngineLimits.maxPrefixKeywords)
         if let d = diversity { try EngineLimits.check("diversity", d, 0...1) }
+        if let b = keywordBias { try EngineLimits.check("keyword bias", b, 0...EngineLimits.maxKeywordBias) }
         if let keywords {
             try EngineLimits.check("keywords", keywords.count, 1...EngineLimits.maxPrefixKeywords)
             for k in keywords where k.trimmingCharacters(in: .whitespaces).isEmpty || k.unicodeScalars.count > 32 {
