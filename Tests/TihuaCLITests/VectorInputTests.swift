@@ -42,7 +42,9 @@ import Testing
         let fifo = dir.file("fifo.npy")
         #expect(mkfifo(fifo, 0o644) == 0)
         #expect(try importVectors(fifo, ids).stderr == "error: \(fifo): not a regular file\n")
-        #expect(!FileManager.default.fileExists(atPath: index + "/data.mdb")
-                || (try CLI.run(["stats", "--index", index, "--json"]).stdout.isEmpty))
+        // Nothing was imported.
+        if FileManager.default.fileExists(atPath: index + "/data.mdb") {
+            #expect(try CLI.run(["stats", "--index", index, "--json"]).stdout.isEmpty)
+        }
     }
 }

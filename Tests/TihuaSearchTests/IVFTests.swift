@@ -53,8 +53,8 @@ import TihuaStore
             #expect(single.map(\.row) == approx[q].map(\.row))
         }
         // A huge k or nprobe means all of it, never an allocation of k.
-        let all = try search.neighbors(queries.slice(0..<2), k: Int.max, method: .ivf(nprobe: Int.max))
-        #expect(all.k == 3000 && all.rows.count == 6000 && !all.rows.contains(-1))
+        let everything = try search.neighbors(queries.slice(0..<2), k: Int.max, method: .ivf(nprobe: Int.max))
+        #expect(everything.k == 3000 && everything.rows.count == 6000 && !everything.rows.contains(-1))
         let one = try search.search(queries, k: 10, method: .ivf(nprobe: 1))
         let foundOne = zip(exact, one).reduce(0) { $0 + Set($1.0.map(\.row)).intersection($1.1.map(\.row)).count }
         #expect(foundOne <= found)
