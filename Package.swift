@@ -10,15 +10,19 @@ let package = Package(
         .library(name: "TihuaSearch", targets: ["TihuaSearch"]),
         .library(name: "TihuaFormats", targets: ["TihuaFormats"]),
         .library(name: "TihuaModels", targets: ["TihuaModels"]),
+        .library(name: "TihuaTraining", targets: ["TihuaTraining"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: [
-        // System C libraries (apt: liblmdb-dev, libopenblas-dev, libjpeg-dev, libopencc-dev).
+        // System C libraries (apt: liblmdb-dev, libopenblas-dev, libjpeg-dev, libopencc-dev, libxxhash-dev).
         .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "COpenCC", pkgConfig: "opencc", providers: [.apt(["libopencc-dev"])]),
+        // xxHash (XXH3-128): model identities hash every weight at memory speed.
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libjpeg-turbo behind a small C shim that turns its fatal errors into return codes.
         .target(name: "CTihuaJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         // SIMD kernels (float32/float16/SQ8 dot products, codecs) with runtime
@@ -31,13 +35,16 @@ let package = Package(
         .target(name: "TihuaSearch", dependencies: ["TihuaStore", "TihuaCompute"]),
         // Input file formats (.npy matrices, ids files) and their import into an index.
         .target(name: "TihuaFormats", dependencies: ["TihuaStore", "TihuaCompute"]),
-        .target(name: "TihuaModels", dependencies: ["TihuaCompute", "CTihuaJPEG"]),
+        .target(name: "TihuaModels", dependencies: ["TihuaCompute", "CTihuaJPEG", "CXXHash"]),
         .target(name: "TihuaPoetry", dependencies: ["TihuaStore", "TihuaSearch", "TihuaFormats", "TihuaModels", "TihuaCompute", "COpenCC"]),
+        // The GPT-2 trainer (forward and backward on OpenBLAS, AdamW,
+        // checkpoints) and the training data built from the corpora.
+        .target(name: "TihuaTraining", dependencies: ["TihuaModels", "TihuaCompute", "TihuaPoetry", "CZlib"]),
         // Benchmarks and their random weights and synthetic data: used by
         // `tihua bench` and the tests, never by the product's own paths.
-        .target(name: "TihuaBench", dependencies: ["TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaCompute"]),
+        .target(name: "TihuaBench", dependencies: ["TihuaPoetry", "TihuaTraining", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaCompute"]),
         .executableTarget(name: "tihua", dependencies: [
-            "TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaFormats", "TihuaModels", "TihuaCompute", "TihuaBench",
+            "TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaFormats", "TihuaModels", "TihuaCompute", "TihuaBench", "TihuaTraining",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -57,6 +64,7 @@ let package = Package(
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaModelsTests", dependencies: ["TihuaModels", "TihuaCompute", "TihuaBench", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaPoetryTests", dependencies: ["TihuaPoetry", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TihuaTrainingTests", dependencies: ["TihuaTraining", "TihuaModels", "TihuaPoetry", "TihuaTestSupport", "CZlib"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaCLITests", dependencies: ["tihua", "TihuaStore", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -14,7 +14,15 @@ index=Indexes/sample
 photo=Samples/images/pubu.jpg
 
 model=Models/chinese-clip-vit-base-patch16
-if [ -f "$model/model.safetensors" ]; then
+# Whichever weights the download holds: safetensors, pytorch_model.bin (the
+# main branch ships only this one), or a sharded set.
+has_weights() {
+    for w in model.safetensors model.safetensors.index.json pytorch_model.bin pytorch_model.bin.index.json; do
+        [ -f "$1/$w" ] && return 0
+    done
+    return 1
+}
+if [ -f "$model/config.json" ] && has_weights "$model"; then
     echo "== model: $model (embedding ~18k texts at real size takes several minutes; it resumes if interrupted)"
 else
     model=Samples/models/clip-tiny
@@ -36,3 +44,7 @@ echo "== poems for $photo"
 $tihua poems --index "$index" --image "$photo" --k 3
 echo "== a cento (集句) for $photo"
 $tihua generate --index "$index" --image "$photo"
+echo "== a GPT-2 poem for $photo (the generator Tihua trained, Samples/models/gpt2-poem; constrained to the form)"
+$tihua generate --index "$index" --image "$photo" --generator gpt2 --no-repeat --rhyme
+echo "== a GPT-2 poem for the keywords 明月 故乡 (no image)"
+$tihua generate --index "$index" --keywords 明月 故乡 --generator gpt2 --form 7x4

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Installs the system libraries Tihua links (Debian/Ubuntu), if missing.
 set -euo pipefail
-packages=(pkg-config liblmdb-dev lmdb-utils libopenblas-dev libjpeg-dev libopencc-dev)
+packages=(pkg-config liblmdb-dev lmdb-utils libopenblas-dev libjpeg-dev libopencc-dev libxxhash-dev zlib1g-dev)
 missing=()
 for p in "${packages[@]}"; do
     dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

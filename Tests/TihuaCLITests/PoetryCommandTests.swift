@@ -93,7 +93,43 @@ import TihuaStore
         #expect(lines.allSatisfy { ($0["source"] as? [String: Any])?["id"] is String })
         #expect(try CLI.run(["generate", "--index", index, "--image", image, "--json", "--seed", "3"]).stdout == poem.stdout)
 
+        // Given keywords, GPT-2 under the form constraint: every candidate is kept.
+        let gpt2 = try CLI.run(["generate", "--index", index, "--keywords", "明月", "故乡", "--generator", "gpt2",
+                                "--lm", CLI.samples + "/models/gpt2-tiny", "--form", "7x8", "--prompt", "acrostic",
+                                "--no-repeat", "--rhyme", "--candidates", "4", "--json"])
+        let written = try #require(gpt2.json(), "\(gpt2.stderr)")
+        #expect(written["keywords"] as? [String] == ["明月", "故乡"])
+        #expect(written["candidates"] as? Int == 4 && written["well_formed"] as? Int == 4)
+        let gpt2Lines = try #require((written["poem"] as? [String: Any])?["lines"] as? [[String: Any]]).compactMap { $0["text"] as? String }
+        #expect(gpt2Lines.count == 8 && gpt2Lines.allSatisfy { $0.count == 7 })
+        #expect(gpt2Lines.prefix(4).map { $0.first! } == ["明", "月", "故", "乡"])
+        let bad = try CLI.run(["generate", "--index", index, "--keywords", "明月", "--form", "6x4"])
+        #expect(bad.status == 64)
+        let both = try CLI.run(["generate", "--index", index, "--keywords", "明月", "--image", image])
+        #expect(both.status == 64)
+
         let encoded = try CLI.run(["encode", "--model", model, "--image", image, "--json"])
         #expect((encoded.json()?["embedding"] as? [Double])?.count == 32 && encoded.json()?["dim"] as? Int == 32)
+    }
+}
+
+/// `tihua model inspect DIR [--json]`.
+@Suite struct ModelInspectCommandTests {
+    @Test func usableAndUnusableFolders() throws {
+        let clip = CLI.samples + "/models/clip-tiny"
+        let ok = try CLI.run(["model", "inspect", clip, "--json"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let json = try #require(ok.json())
+        #expect(json["architecture"] as? String == "chinese-clip" && json["format"] as? String == "safetensors")
+        #expect(json["dtypes"] as? [String] == ["F32"] && (json["tensors"] as? Int ?? 0) > 0 && (json["parameters"] as? Int ?? 0) > 0)
+        #expect((json["identity"] as? String)?.hasPrefix("chinese-clip-") == true && (json["problems"] as? [Any])?.isEmpty == true)
+        let human = try CLI.run(["model", "inspect", CLI.samples + "/models/gpt2-tiny"])
+        #expect(human.status == 0 && human.stdout.contains("architecture gpt2"), "\(human.stdout)")
+
+        let scratch = Scratch()
+        let bad = try CLI.run(["model", "inspect", scratch.path, "--json"])
+        #expect(bad.status == 1)
+        #expect(bad.json()?["usable"] as? Bool == false)
+        #expect(bad.stderrLines.count == 1 && bad.stderr.hasPrefix("error: \(scratch.path): cannot be used"), "\(bad.stderr)")
     }
 }

@@ -19,6 +19,24 @@ extension Kernels {
         biasActivation(out, bias: bias, rows: rows, channels: outFeatures, activation: activation)
     }
 
+    /// nn.Linear into a column block of a wider buffer, whose rows are `ldo` floats apart:
+    ///   out[N, OC] (row stride ldo) = inp[N, IC] · weight[OC, IC]ᵀ + bias[OC]
+    static func linear(
+        out: UnsafeMutablePointer<Float>, ldo: Int, inp: UnsafePointer<Float>,
+        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+        rows: Int, inFeatures: Int, outFeatures: Int
+    ) {
+        BLAS.sgemm(m: rows, n: outFeatures, k: inFeatures,
+                   a: inp, lda: inFeatures, b: weight, ldb: inFeatures, bTransposed: true,
+                   c: out, ldc: ldo)
+        forEachRowRange(rows: rows, width: outFeatures) { range in
+            for r in range {
+                let row = out + r * ldo
+                for c in 0..<outFeatures { row[c] += bias[c] }
+            }
+        }
+    }
+
     /// GPT-2's Conv1D, whose weight is stored transposed against nn.Linear:
     ///   out[N, OC] = act(inp[N, IC] · weight[IC, OC] + bias[OC])   (+= with `accumulate`)
     static func conv1D(

@@ -62,8 +62,10 @@ extension PoetryError {
 
     static func kind(of kind: ModelError.Kind) -> Kind {
         switch kind {
-        case .io: return .io
+        case .io, .outOfMemory: return .io
+        case .notFound: return .notFound
         case .format, .shape, .invalidInput: return .badInput
+        case .numerical: return .corrupt  // NaN or zero embeddings: damaged weights
         case .unsupported: return .unsupported
         }
     }

@@ -63,14 +63,14 @@ extension TihuaEngine {
 
     /// Deletes records and their vectors (IVF entries too) in one transaction.
     public func delete(_ request: DeleteRequest) throws(PoetryError) -> DeleteSummary {
+        try wrappingErrors { try Collection.validate(name: request.collection) }
         for id in request.ids {
             if let problem = RecordID.problem(with: id) {
-                throw PoetryError(.badInput, "cannot delete '\(id)' from collection '\(request.collection)': \(problem)")
+                throw PoetryError(.badInput, "cannot delete \(quoted(id)) from collection '\(request.collection)': \(problem)")
             }
         }
         let index = try writableIndex()
         let deleted = try wrappingErrors {
-            try Collection.validate(name: request.collection)
             guard let c = try index.collection(request.collection) else {
                 throw StoreError.noCollection(request.collection, in: index.path)
             }

@@ -132,7 +132,7 @@ public struct PoetryIndex: Sendable {
     /// The stored embedding of poem `id` and the model that made it.
     public func poemVector(_ id: String) throws -> (vector: [Float], model: String) {
         if let problem = RecordID.problem(with: id) {
-            throw PoetryError(.badInput, "cannot look up poem '\(id)': \(problem)")
+            throw PoetryError(.badInput, "cannot look up poem \(quoted(id)): \(problem)")
         }
         let c = try handle(BuiltinCollection.poems)
         return try index.read { txn in
@@ -151,7 +151,7 @@ public struct PoetryIndex: Sendable {
     public func poems(ids: [String]) throws -> [Poem?] {
         for id in ids {
             if let problem = RecordID.problem(with: id) {
-                throw PoetryError(.badInput, "cannot look up poem '\(id)': \(problem)")
+                throw PoetryError(.badInput, "cannot look up poem \(quoted(id)): \(problem)")
             }
         }
         let c = try handle(BuiltinCollection.poems)
