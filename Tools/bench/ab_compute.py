@@ -42,6 +42,10 @@ def synthetic(n, d, q, seed=7):
     return make(n), make(q)
 
 
+def fmt(x):
+    return f"{x:.1f}" if x >= 10 else f"{x:.2f}"
+
+
 def run(binary, args):
     out = subprocess.run([binary] + args, capture_output=True, text=True)
     if out.returncode != 0:
@@ -103,8 +107,9 @@ def main():
     print("|---|---:|---:|---:|---:|---:|")
     for name in names:
         a, b = results[(name, "A")], results[(name, "B")]
-        print(f"| {name} | {max(a):.1f} | {statistics.median(a):.1f} | {max(b):.1f} | {statistics.median(b):.1f} | "
+        print(f"| {name} | {fmt(max(a))} | {fmt(statistics.median(a))} | {fmt(max(b))} | {fmt(statistics.median(b))} | "
               f"{statistics.median(b) / statistics.median(a):.2f} |")
+        log(name, "A", [round(x, 3) for x in a], "B", [round(x, 3) for x in b])
 
 
 if __name__ == "__main__":
