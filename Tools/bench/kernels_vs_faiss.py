@@ -78,8 +78,11 @@ def cpu_idle(seconds=0.3):
 QUIET = {"quiet": 0, "busy": 0}
 
 
-def wait_quiet(limit=30.0):
-    deadline = time.time() + limit
+WAIT = [30.0]
+
+
+def wait_quiet():
+    deadline = time.time() + WAIT[0]
     while time.time() < deadline:
         if cpu_idle() >= 0.9:
             QUIET["quiet"] += 1
@@ -115,10 +118,12 @@ def main():
     p.add_argument("--store", action="store_true", help="also time the store's scans of float32/float16/int8 collections")
     p.add_argument("--batch", type=int, default=1000, help="queries per batch call with --store")
     p.add_argument("--plot", help="with --store: write the recall-vs-q/s PNG here")
+    p.add_argument("--wait", type=float, default=30.0, help="seconds to wait for a quiet machine before a timed step")
     p.add_argument("--data", default="/tmp/tihua-kernels")
     p.add_argument("--tihua", default=os.path.join(ROOT, ".build/release/tihua"))
     p.add_argument("--results", help="append the section to this Markdown file")
     a = p.parse_args()
+    WAIT[0] = a.wait
     if a.queries is None:
         a.queries = 50 if a.n >= 500_000 else 200
     k = a.k
@@ -362,7 +367,7 @@ def main():
             f"/ sgemm {listing(r['sgemmMicroseconds'])} / FAISS {listing(faiss_rank[r['lists']])}"
             for r in ranking["rankings"]))
     notes.append(f"{QUIET['quiet']} timed steps started on a quiet machine (≥ 90 % idle), {QUIET['busy']} on a busy one "
-                 f"after waiting 30 s")
+                 f"after waiting {WAIT[0]:.0f} s")
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     text = (f"#### {n:,} × {d} (intrinsic dimension {a.latent}) — {when}\n\n{machine()}; FAISS {faiss.__version__} "
             f"({faiss.omp_get_max_threads()} OpenMP threads); {len(queries)} queries timed, k = {k}; median of {a.reps} "
