@@ -9,7 +9,7 @@ struct Tihua: ParsableCommand {
         subcommands: [
             ImportCommand.self, StatsCommand.self, DeleteCommand.self, EmbedCommand.self, ImagesCommand.self, KeywordsCommand.self,
             PoemsCommand.self, GenerateCommand.self, SearchCommand.self, IVFCommand.self, EncodeCommand.self, BenchCommand.self,
-            WaitForSignalCommand.self,
+            ServeCommand.self, WaitForSignalCommand.self,
         ])
 
     /// As swift-argument-parser's own `main`, parsing and running are kept
