@@ -8,6 +8,7 @@ let package = Package(
         .library(name: "TihuaPoetry", targets: ["TihuaPoetry"]),
         .library(name: "TihuaStore", targets: ["TihuaStore"]),
         .library(name: "TihuaSearch", targets: ["TihuaSearch"]),
+        .library(name: "TihuaFormats", targets: ["TihuaFormats"]),
         .library(name: "TihuaModels", targets: ["TihuaModels"]),
         .library(name: "TihuaServer", targets: ["TihuaServer"]),
     ],
@@ -23,10 +24,12 @@ let package = Package(
         .package(url: "https://github.com/vapor/multipart-kit", from: "4.7.1"),
     ],
     targets: [
-        // System C libraries (apt: liblmdb-dev, libopenblas-dev, libjpeg-dev, libopencc-dev).
+        // System C libraries (apt: liblmdb-dev, libopenblas-dev, libjpeg-dev, libopencc-dev, libxxhash-dev).
         .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .systemLibrary(name: "COpenCC", pkgConfig: "opencc", providers: [.apt(["libopencc-dev"])]),
+        // xxHash (XXH3-128): model identities hash every weight at memory speed.
+        .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
         // libjpeg-turbo behind a small C shim that turns its fatal errors into return codes.
         .target(name: "CTihuaJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         // SIMD kernels (float32/float16/SQ8 dot products, codecs) with runtime
@@ -37,14 +40,16 @@ let package = Package(
         .target(name: "TihuaCompute", dependencies: ["COpenBLAS", "CTihuaKernels"]),
         .target(name: "TihuaStore", dependencies: ["CLMDB", "TihuaCompute"]),
         .target(name: "TihuaSearch", dependencies: ["TihuaStore", "TihuaCompute"]),
-        .target(name: "TihuaModels", dependencies: ["TihuaCompute", "CTihuaJPEG"]),
-        .target(name: "TihuaPoetry", dependencies: ["TihuaStore", "TihuaSearch", "TihuaModels", "COpenCC"]),
+        // Input file formats (.npy matrices, ids files) and their import into an index.
+        .target(name: "TihuaFormats", dependencies: ["TihuaStore", "TihuaCompute"]),
+        .target(name: "TihuaModels", dependencies: ["TihuaCompute", "CTihuaJPEG", "CXXHash"]),
+        .target(name: "TihuaPoetry", dependencies: ["TihuaStore", "TihuaSearch", "TihuaFormats", "TihuaModels", "TihuaCompute", "COpenCC"]),
         // Benchmarks and their random weights and synthetic data: used by
         // `tihua bench` and the tests, never by the product's own paths.
         .target(name: "TihuaBench", dependencies: ["TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaCompute"]),
         // The HTTP API, clip-retrieval's routes and the web page over the façade.
         .target(name: "TihuaServer", dependencies: [
-            "TihuaPoetry", "TihuaModels",
+            "TihuaPoetry", "TihuaModels", "TihuaCompute",
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "Logging", package: "swift-log"),
@@ -56,13 +61,21 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "tihua", dependencies: [
-            "TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaBench", "TihuaServer",
+            "TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaFormats", "TihuaModels", "TihuaCompute", "TihuaBench", "TihuaServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // The fuzzing harness of the store's and formats' parsers (Tools/fuzz/README.md):
+        // replays inputs when built normally, runs libFuzzer when built with
+        // -sanitize=fuzzer -DFUZZING. Not part of `swift test`.
+        .executableTarget(name: "tihua-fuzz", dependencies: ["TihuaStore", "TihuaFormats"], path: "Tools/fuzz",
+                          exclude: ["README.md", "corpus"]),
+
         // Helpers shared by the test targets (temporary folders).
         .target(name: "TihuaTestSupport", path: "Tests/TihuaTestSupport"),
+        .testTarget(name: "TihuaComputeTests", dependencies: ["TihuaCompute"]),
         .testTarget(name: "TihuaStoreTests", dependencies: ["TihuaStore", "TihuaCompute", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
+        .testTarget(name: "TihuaFormatsTests", dependencies: ["TihuaFormats", "TihuaStore", "TihuaCompute", "TihuaTestSupport"]),
         .testTarget(name: "TihuaSearchTests", dependencies: ["TihuaSearch", "TihuaCompute", "TihuaTestSupport"]),
         .testTarget(name: "TihuaKernelsTests", dependencies: ["TihuaSearch", "TihuaCompute", "CTihuaKernels", "TihuaTestSupport"],
                     resources: [.copy("Fixtures")]),

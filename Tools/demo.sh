@@ -14,7 +14,15 @@ index=Indexes/sample
 photo=Samples/images/pubu.jpg
 
 model=Models/chinese-clip-vit-base-patch16
-if [ -f "$model/model.safetensors" ]; then
+# Whichever weights the download holds: safetensors, pytorch_model.bin (the
+# main branch ships only this one), or a sharded set.
+has_weights() {
+    for w in model.safetensors model.safetensors.index.json pytorch_model.bin pytorch_model.bin.index.json; do
+        [ -f "$1/$w" ] && return 0
+    done
+    return 1
+}
+if [ -f "$model/config.json" ] && has_weights "$model"; then
     echo "== model: $model (embedding ~18k texts at real size takes several minutes; it resumes if interrupted)"
 else
     model=Samples/models/clip-tiny

@@ -18,6 +18,9 @@ public enum EncoderBenchmark {
         public var seed: UInt64 = 1
         /// The model measured: ViT-B/16 + BERT-base unless a test asks for less.
         public var config = CLIPConfig.base
+        /// A model folder to measure instead of random weights in memory (any
+        /// weight format: comparing a pytorch_model.bin with its safetensors copy).
+        public var modelFolder: String?
         public init() {}
     }
 
@@ -41,15 +44,28 @@ public enum EncoderBenchmark {
         /// shape validation, identity): best of three; nil when not measured.
         public var openMilliseconds: Double?
         public var modelFileMegabytes: Double?
+        /// The Q/K/V projections of one image batch through one layer: one
+        /// sgemm of N = 3C over fused weights (which would need a copy of them)
+        /// and the three of N = C into the same buffer that the towers run,
+        /// best of 7 runs each, interleaved.
+        public var qkvFusedMilliseconds: Double
+        public var qkvSeparateMilliseconds: Double
         public var cores: Int
     }
 
     public static func run(_ options: Options, progress: (String) -> Void = { _ in }) throws -> Report {
-        let config = options.config
-        progress("building random weights in memory (vision \(config.vision.layers)×\(config.vision.hiddenSize), text \(config.text.layers)×\(config.text.hiddenSize))")
-        let weights = RandomCLIPWeights.make(config, seed: options.seed)
-        let tokenizer = try BertTokenizer(vocabulary: BertVocabulary(tokens: RandomCLIPWeights.vocabulary(size: config.text.vocabSize)))
-        let model = try CLIPModel(config: config, weights: weights, tokenizer: tokenizer, identity: "random")
+        let model: CLIPModel
+        if let folder = options.modelFolder {
+            progress("opening \(folder)")
+            model = try CLIPModel(folder: folder)
+        } else {
+            let config = options.config
+            progress("building random weights in memory (vision \(config.vision.layers)×\(config.vision.hiddenSize), text \(config.text.layers)×\(config.text.hiddenSize))")
+            let weights = RandomCLIPWeights.make(config, seed: options.seed)
+            let tokenizer = try BertTokenizer(vocabulary: BertVocabulary(tokens: RandomCLIPWeights.vocabulary(size: config.text.vocabSize)))
+            model = try CLIPModel(config: config, weights: weights, tokenizer: tokenizer, identity: "random")
+        }
+        let config = model.config, tokenizer = model.tokenizer
 
         progress("measuring sgemm")
         // The MLP's first product, the tower's most common shape. Measured
@@ -81,6 +97,9 @@ public enum EncoderBenchmark {
         let poemSeconds = try time { _ = try model.encodeTexts(poems, batchSize: options.textBatch) }
         let keywordSeconds = try time { _ = try model.encodeTexts(keywords, batchSize: options.textBatch) }
 
+        progress("measuring fused and separate Q/K/V projections")
+        let qkv = measureQKV(rows: options.imageBatch * config.vision.tokens, channels: config.vision.hiddenSize)
+
         var openMilliseconds: Double?, megabytes: Double?
         if options.measureOpen {
             progress("writing a real-sized model folder and timing its open")
@@ -94,7 +113,29 @@ public enum EncoderBenchmark {
             texts: options.texts, textBatch: options.textBatch,
             poemTextsPerSecond: poemSeconds > 0 ? Double(options.texts) / poemSeconds : 0,
             keywordTextsPerSecond: keywordSeconds > 0 ? Double(options.texts) / keywordSeconds : 0,
-            openMilliseconds: openMilliseconds, modelFileMegabytes: megabytes, cores: Parallel.cores)
+            openMilliseconds: openMilliseconds, modelFileMegabytes: megabytes,
+            qkvFusedMilliseconds: qkv.fused * 1000, qkvSeparateMilliseconds: qkv.separate * 1000, cores: Parallel.cores)
+    }
+
+    /// Seconds of qkv[N, 3C] = x[N, C] · [Wq; Wk; Wv]ᵀ as one sgemm and as
+    /// three sgemms writing the column blocks of the same buffer (best of 7).
+    static func measureQKV(rows n: Int, channels c: Int) -> (fused: Double, separate: Double) {
+        let x = FloatBuffer(n * c), w = FloatBuffer(3 * c * c), out = FloatBuffer(n * 3 * c)
+        for i in 0..<(n * c) { x.pointer[i] = Float(i % 7) * 0.01 }
+        for i in 0..<(3 * c * c) { w.pointer[i] = Float(i % 5) * 0.01 }
+        var fused = Double.infinity, separate = Double.infinity
+        for _ in 0..<7 {
+            fused = min(fused, time {
+                BLAS.sgemm(m: n, n: 3 * c, k: c, a: x.pointer, lda: c, b: w.pointer, ldb: c, bTransposed: true, c: out.pointer, ldc: 3 * c)
+            })
+            separate = min(separate, time {
+                for part in 0..<3 {
+                    BLAS.sgemm(m: n, n: c, k: c, a: x.pointer, lda: c, b: w.pointer + part * c * c, ldb: c, bTransposed: true,
+                               c: out.pointer + part * c, ldc: 3 * c)
+                }
+            })
+        }
+        return (fused, separate)
     }
 
     /// GFLOP/s of C[m×n] = A[m×k]·B[n×k]ᵀ (an nn.Linear), best of several runs.
@@ -105,7 +146,8 @@ public enum EncoderBenchmark {
         var best = Double.infinity
         for _ in 0..<5 {
             let seconds = time {
-                BLAS.sgemm(m: m, n: n, k: k, a: a.pointer, lda: k, b: b.pointer, ldb: k, bTransposed: true, c: c.pointer, ldc: n)
+                BLAS.sgemm(m: m, n: n, k: k, a: a.pointer, lda: k, b: b.pointer, ldb: k, bTransposed: true, c: c.pointer, ldc: n,
+                           threads: ComputeBudget.threadsPerPass)
             }
             best = min(best, seconds)
         }

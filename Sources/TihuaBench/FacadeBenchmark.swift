@@ -37,6 +37,6 @@ public enum FacadeBenchmark {
         let seconds = Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
         let sorted = latencies.withLock { $0 }.sorted()
         return Report(requests: sorted.count, concurrency: concurrency, rps: Double(sorted.count) / seconds,
-                      p50_ms: SearchBenchmark.percentile(sorted, 0.50), p99_ms: SearchBenchmark.percentile(sorted, 0.99))
+                      p50_ms: Percentile.nearestRank(sorted, 0.50), p99_ms: Percentile.nearestRank(sorted, 0.99))
     }
 }

@@ -47,7 +47,7 @@ public enum PoetryBenchmark {
         progress("keywords: \(options.keywords) synthetic vectors")
         let keywords = try index.prepareCollection(BuiltinCollection.keywords)
         let vectors = space.make(options.keywords, seed: 1)
-        try index.update(keywords) { writer in
+        try index.write(keywords) { writer in
             try vectors.withUnsafeBufferPointer {
                 try writer.addVectors(ids: (0..<options.keywords).map { "keyword\($0)" }, vectors: $0.baseAddress!,
                                       dimension: options.dimension)
@@ -62,7 +62,7 @@ public enum PoetryBenchmark {
         var importer = PoemImport(paths: options.corpus, skipInvalid: true)
         importer.batchSize = 50_000
         _ = try importer.run(into: index)
-        let poems = try index.requireCollection(BuiltinCollection.poems)
+        guard let poems = try index.collection(BuiltinCollection.poems) else { throw StoreError.noCollection(BuiltinCollection.poems, in: index.path) }
         let ids: [String] = try index.read { txn in
             var ids: [String] = []
             try txn.snapshot(poems).forEachRecord { ids.append($0.id); return true }
@@ -72,7 +72,7 @@ public enum PoetryBenchmark {
         for start in stride(from: 0, to: ids.count, by: 20_000) {
             let batch = Array(ids[start..<min(ids.count, start + 20_000)])
             let v = space.make(batch.count, seed: 1000 + UInt64(start))
-            try index.update(poems) { writer in
+            try index.write(poems) { writer in
                 try v.withUnsafeBufferPointer {
                     try writer.attachVectors(ids: batch, vectors: $0.baseAddress!, dimension: options.dimension)
                 }
@@ -115,6 +115,6 @@ public enum PoetryBenchmark {
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
         }
         times.sort()
-        return (times[times.count / 2], times[min(times.count - 1, times.count * 99 / 100)])
+        return (Percentile.nearestRank(times, 0.50), Percentile.nearestRank(times, 0.99))
     }
 }

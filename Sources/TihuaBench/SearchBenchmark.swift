@@ -48,7 +48,7 @@ public struct SearchBenchmark: Sendable {
         let total = (clock.now - start).seconds
         latencies.sort()
         return Result(queries: queries.count, batch: batch, qps: Double(queries.count) / total,
-                      p50_ms: Self.percentile(latencies, 0.50), p99_ms: Self.percentile(latencies, 0.99))
+                      p50_ms: Percentile.nearestRank(latencies, 0.50), p99_ms: Percentile.nearestRank(latencies, 0.99))
     }
 
     private func once(_ queries: QueryMatrix) throws {
@@ -57,12 +57,5 @@ public struct SearchBenchmark: Sendable {
         } else {
             _ = try search.neighbors(queries, k: k, method: method)
         }
-    }
-
-    /// Nearest-rank percentile of sorted values.
-    static func percentile(_ sorted: [Double], _ p: Double) -> Double {
-        guard !sorted.isEmpty else { return 0 }
-        let rank = Int((p * Double(sorted.count)).rounded(.up)) - 1
-        return sorted[min(max(rank, 0), sorted.count - 1)]
     }
 }

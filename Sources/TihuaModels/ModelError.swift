@@ -3,10 +3,13 @@
 public struct ModelError: Error, CustomStringConvertible, Equatable, Sendable {
     public enum Kind: String, Sendable {
         case io            // a file could not be read
-        case format        // bytes that do not follow their format (safetensors, JSON, JPEG)
-        case unsupported   // a valid setting this implementation does not run
+        case notFound      // a file, folder or tensor the model needs is absent
+        case format        // bytes that do not follow their format (safetensors, zip, pickle, JSON, JPEG)
+        case unsupported   // a valid setting or layout this implementation does not run
         case shape         // a tensor or input whose size disagrees with the config
         case invalidInput  // a caller's argument that cannot be used
+        case numerical     // a forward pass produced NaN, infinity or a zero vector
+        case outOfMemory   // an allocation failed
     }
     public let kind: Kind
     public let message: String

@@ -8,9 +8,9 @@ import TihuaStore
 /// with its own `TopK`, merged at the end; the scan is memory-bound.
 /// Several queries: one `sgemm` per block (queries × block rows), then each
 /// query's `TopK` is updated from its row of scores; the cores take turns
-/// over blocks, each with single-threaded BLAS, so the two never oversubscribe
-/// (measured at 110k × 512, 1000 queries: 1590–1630 queries/s, against
-/// 1060–1530 for one block at a time with OpenBLAS's two threads).
+/// over blocks, each with single-threaded BLAS (see `ComputeBudget`); a
+/// collection of one block splits its product instead. Stored rows are
+/// scored only through `RowScorer`.
 public enum ExactSearch {
     /// Collections below this many rows are scanned on one thread: waking a
     /// second one costs more than it saves.
@@ -21,7 +21,7 @@ public enum ExactSearch {
     /// The `k` best rows for each query (unit vectors of the collection's
     /// dimension; see `SearchValidation`).
     public static func search(_ snapshot: CollectionSnapshot, queries: QueryMatrix, k: Int) throws -> Neighbors {
-        try SearchValidation.check(snapshot, queries: queries, k: k)
+        let k = try SearchValidation.check(snapshot, queries: queries, k: k)
         var result = Neighbors(queryCount: queries.count, k: k)
         guard let dimension = snapshot.dimension, snapshot.vectorCount > 0 else { return result }
         let blocks = try snapshot.blocks()
@@ -50,9 +50,9 @@ public enum ExactSearch {
                     let hi = min(range.upperBound, block.firstRow + block.rows)
                     while row < hi {
                         let n = min(strip, hi - row)
-                        DotKernel.scores(query: query, rows: block.vectors + (row - block.firstRow) * dimension,
-                                         count: n, dimension: dimension, into: buffer.baseAddress!)
-                        select(buffer.baseAddress!, count: n, firstRow: row, into: &box.value)
+                        RowScorer.scoreOne(query: query, rows: block.vectors + (row - block.firstRow) * dimension,
+                                           count: n, dimension: dimension, into: buffer.baseAddress!)
+                        box.value.offer(buffer.baseAddress!, count: n, firstRow: row)
                         row += n
                     }
                 }
@@ -66,31 +66,11 @@ public enum ExactSearch {
     /// Rows scored per call of the kernel before selection.
     static let strip = 256
 
-    /// Offers `count` consecutive rows' scores; only a score reaching the
-    /// current threshold calls into the heap.
+    /// Offers `count` consecutive rows' scores to `top` (kept for callers
+    /// of this name; see `TopK.offer`).
     @inline(__always)
     static func select(_ scores: UnsafePointer<Float>, count: Int, firstRow: Int, into top: inout TopK) {
-        var threshold = top.threshold
-        var i = 0
-        // Eight scores at a time: most groups hold none that can enter.
-        while i + 8 <= count {
-            let p = scores + i
-            let best = max(max(max(p[0], p[1]), max(p[2], p[3])), max(max(p[4], p[5]), max(p[6], p[7])))
-            if best >= threshold {
-                for j in i..<(i + 8) where scores[j] >= threshold {
-                    top.insert(scores[j], firstRow + j)
-                    threshold = top.threshold
-                }
-            }
-            i += 8
-        }
-        while i < count {
-            if scores[i] >= threshold {
-                top.insert(scores[i], firstRow + i)
-                threshold = top.threshold
-            }
-            i += 1
-        }
+        top.offer(scores, count: count, firstRow: firstRow)
     }
 
     // MARK: A batch
@@ -105,25 +85,28 @@ public enum ExactSearch {
         let tile = min(n, queryTile, max(1, (4 << 20) / max(1, maxRows)))
         queries.values.withUnsafeBufferPointer { qv in
             let q = qv.baseAddress!
-            BLAS.withThreads(parts > 1 ? 1 : BLAS.threads) {
-                Parallel.forEachChunk(count: blocks.count, parts: parts) { part, range in
-                    let box = partial[part]
-                    var scores = [Float](repeating: 0, count: tile * maxRows)
-                    scores.withUnsafeMutableBufferPointer { s in
-                        for block in blocks[range] {
-                            var q0 = 0
-                            while q0 < n {
-                                let m = min(tile, n - q0)
-                                BLAS.sgemm(m: m, n: block.rows, k: dimension,
-                                           a: q + q0 * dimension, lda: dimension,
+            Parallel.forEachChunk(count: blocks.count, parts: parts) { part, range in
+                let box = partial[part]
+                var scores = [Float](repeating: 0, count: tile * maxRows)
+                scores.withUnsafeMutableBufferPointer { s in
+                    for block in blocks[range] {
+                        var q0 = 0
+                        while q0 < n {
+                            let m = min(tile, n - q0)
+                            if parts == 1 {
+                                // One part (a small collection): split the product instead.
+                                BLAS.sgemm(m: m, n: block.rows, k: dimension, a: q + q0 * dimension, lda: dimension,
                                            b: block.vectors, ldb: dimension, bTransposed: true,
-                                           c: s.baseAddress!, ldc: block.rows)
-                                for i in 0..<m {
-                                    select(s.baseAddress! + i * block.rows, count: block.rows,
-                                           firstRow: block.firstRow, into: &box.value[q0 + i])
-                                }
-                                q0 += m
+                                           c: s.baseAddress!, ldc: block.rows, threads: Parallel.cores)
+                            } else {
+                                RowScorer.scoreMany(queries: q + q0 * dimension, queryCount: m, rows: block.vectors,
+                                                    count: block.rows, dimension: dimension, into: s.baseAddress!)
                             }
+                            for i in 0..<m {
+                                box.value[q0 + i].offer(s.baseAddress! + i * block.rows, count: block.rows,
+                                                        firstRow: block.firstRow)
+                            }
+                            q0 += m
                         }
                     }
                 }

@@ -1,21 +1,19 @@
 import TihuaCompute
 import TihuaStore
 
-/// Approximate top-k through the collection's IVF index: rank the coarse
-/// centroids for each query, scan the `nprobe` best lists (their vectors are
-/// stored contiguously, chunk by chunk), keep the best `k`.
+/// Approximate top-k through the collection's IVF index (`IVFIndex` in
+/// TihuaStore): it names the `nprobe` lists nearest each query and lends
+/// their chunks; this scores them (through `RowScorer`) and keeps the best `k`.
 ///
-/// One query: the probed lists are shared among the cores. A batch: the
-/// centroids are ranked with one `sgemm`, then each probed list is read once
-/// for all the queries that probe it.
+/// One query: the probed lists are shared among the cores. A batch: each
+/// probed list is read once for all the queries that probe it.
 public enum IVFSearch {
     /// Queries ranked against the centroids at once.
     static let maxBatch = 4096
 
     public static func search(_ snapshot: CollectionSnapshot, queries: QueryMatrix, k: Int, nprobe: Int) throws -> Neighbors {
-        try SearchValidation.check(snapshot, queries: queries, k: k)
-        guard let ivf = snapshot.info.ivf, let dimension = snapshot.dimension,
-              let centroids = try snapshot.ivfCentroids() else {
+        let k = try SearchValidation.check(snapshot, queries: queries, k: k)
+        guard let ivf = try IVFIndex(snapshot) else {
             throw SearchError(.noIVF, "collection '\(snapshot.name)' has no IVF index (build one with `tihua ivf build`, or search with --exact)")
         }
         guard nprobe >= 1 else {
@@ -33,50 +31,26 @@ public enum IVFSearch {
             }
             return result
         }
-        let probeCount = min(nprobe, ivf.lists)
-        let probes = rankLists(queries, centroids: centroids, lists: ivf.lists, dimension: dimension, keep: probeCount)
-        // Resolve the lists database in this thread before workers share the
-        // transaction (LMDB refreshes a database's root on first use).
-        try snapshot.forEachChunk(ofList: 0) { _ in }
-
-        let scan = ListScan(snapshot: snapshot, dimension: dimension, k: min(k, snapshot.vectorCount))
+        let probeCount = min(nprobe, ivf.info.lists)
+        let probes = queries.values.withUnsafeBufferPointer {
+            ivf.probes($0.baseAddress!, count: queries.count, keep: probeCount)
+        }
+        let scan = ListScan(snapshot: snapshot, dimension: ivf.dimension, k: k)
         if queries.count == 1 {
             // Waking the second core pays off only for enough rows.
-            let expectedRows = probeCount * snapshot.vectorCount / ivf.lists
+            let expectedRows = probeCount * snapshot.vectorCount / ivf.info.lists
             let top = try queries.values.withUnsafeBufferPointer { q in
-                try scan.one(query: q.baseAddress!, lists: probes[0], parallel: probeCount > 1 && expectedRows >= ListScan.parallelRows)
+                try scan.one(query: q.baseAddress!, lists: probes[0],
+                             parallel: probeCount > 1 && expectedRows >= ListScan.parallelRows)
             }
             result.set(query: 0, top)
         } else {
             let tops = try queries.values.withUnsafeBufferPointer { q in
-                try scan.many(queries: q.baseAddress!, count: queries.count, probes: probes, lists: ivf.lists)
+                try scan.many(queries: q.baseAddress!, count: queries.count, probes: probes, lists: ivf.info.lists)
             }
             for (i, top) in tops.enumerated() { result.set(query: i, top) }
         }
         return result
-    }
-
-    /// The `keep` best lists of each query, best first (ties: lower list).
-    static func rankLists(_ queries: QueryMatrix, centroids: UnsafePointer<Float>, lists: Int, dimension: Int,
-                          keep: Int) -> [[Int]] {
-        var scores = [Float](repeating: 0, count: queries.count * lists)
-        // A few queries: OpenBLAS would split the product over both cores
-        // and spend more waking its thread than it saves.
-        BLAS.withThreads(queries.count < 16 ? 1 : BLAS.threads) {
-            queries.values.withUnsafeBufferPointer { q in
-                scores.withUnsafeMutableBufferPointer { s in
-                    BLAS.sgemm(m: queries.count, n: lists, k: dimension, a: q.baseAddress!, lda: dimension,
-                               b: centroids, ldb: dimension, bTransposed: true, c: s.baseAddress!, ldc: lists)
-                }
-            }
-        }
-        return scores.withUnsafeBufferPointer { s in
-            (0..<queries.count).map { i in
-                var top = TopK(k: keep)
-                ExactSearch.select(s.baseAddress! + i * lists, count: lists, firstRow: 0, into: &top)
-                return top.sorted().map(\.row)
-            }
-        }
     }
 }
 
@@ -84,7 +58,8 @@ public enum IVFSearch {
 /// scored with BLAS (a one-row `sgemm` for one query, one `sgemm` per list
 /// for all the queries of a batch that probe it): probed lists are often
 /// in cache, where the score kernel's arithmetic, not memory, sets the pace,
-/// and OpenBLAS picks AVX2/AVX-512 code at run time.
+/// and OpenBLAS picks AVX2/AVX-512 code at run time. The workers share the
+/// snapshot through `CollectionSnapshot.inParallel` only.
 struct ListScan {
     /// Rows a single query must expect to scan before its lists are shared
     /// between the cores (measured: below this, waking a thread costs more).
@@ -101,23 +76,16 @@ struct ListScan {
     func one(query: UnsafePointer<Float>, lists: [Int], parallel: Bool) throws -> TopK {
         let parts = parallel ? min(Parallel.cores, lists.count) : 1
         let partial = (0..<parts).map { _ in Box(TopK(k: k)) }
-        let failure = Box<Error?>(nil)
-        BLAS.withThreads(1) {
-            Parallel.forEachChunk(count: parts, parts: parts) { part, _ in
-                do {
-                    var scores = [Float](repeating: 0, count: Self.rowStrip)
-                    try scores.withUnsafeMutableBufferPointer { s in
-                        // Interleaved so that each core gets near and far lists alike.
-                        for i in stride(from: part, to: lists.count, by: parts) {
-                            try scan(list: lists[i], queries: query, count: 1, scores: s.baseAddress!) { _ in
-                                partial[part]
-                            }
-                        }
-                    }
-                } catch { failure.value = error }
+        try snapshot.inParallel(count: parts, parts: parts) { snapshot, part, _ in
+            guard let ivf = try IVFIndex(snapshot) else { return }
+            var scores = [Float](repeating: 0, count: Self.rowStrip)
+            try scores.withUnsafeMutableBufferPointer { s in
+                // Interleaved so that each core gets near and far lists alike.
+                for i in stride(from: part, to: lists.count, by: parts) {
+                    try scan(ivf, list: lists[i], queries: query, count: 1, scores: s.baseAddress!) { _ in partial[part] }
+                }
             }
         }
-        if let error = failure.value { throw error }
         var top = partial[0].value
         for p in partial.dropFirst() { top.merge(p.value) }
         return top
@@ -133,33 +101,28 @@ struct ListScan {
         let order = (0..<lists).filter { !askers[$0].isEmpty }.sorted { askers[$0].count > askers[$1].count }
         let parts = min(Parallel.cores, max(1, order.count))
         let partial = (0..<parts).map { _ in (0..<count).map { _ in Box(TopK(k: k)) } }
-        let failures = (0..<parts).map { _ in Box<Error?>(nil) }
-        BLAS.withThreads(1) {
-            Parallel.forEachChunk(count: parts, parts: parts) { part, _ in
-                do {
-                    var gathered = [Float](repeating: 0, count: Self.queryTile * dimension)
-                    var scores = [Float](repeating: 0, count: Self.queryTile * Self.rowStrip)
-                    try gathered.withUnsafeMutableBufferPointer { g in
-                        try scores.withUnsafeMutableBufferPointer { s in
-                            for i in stride(from: part, to: order.count, by: parts) {
-                                let who = askers[order[i]]
-                                var start = 0
-                                while start < who.count {
-                                    let tile = who[start..<min(start + Self.queryTile, who.count)]
-                                    for (j, q) in tile.enumerated() {
-                                        (g.baseAddress! + j * dimension).update(from: queries + q * dimension, count: dimension)
-                                    }
-                                    try scan(list: order[i], queries: g.baseAddress!, count: tile.count,
-                                             scores: s.baseAddress!) { partial[part][tile[tile.startIndex + $0]] }
-                                    start += tile.count
-                                }
+        try snapshot.inParallel(count: parts, parts: parts) { snapshot, part, _ in
+            guard let ivf = try IVFIndex(snapshot) else { return }
+            var gathered = [Float](repeating: 0, count: Self.queryTile * dimension)
+            var scores = [Float](repeating: 0, count: Self.queryTile * Self.rowStrip)
+            try gathered.withUnsafeMutableBufferPointer { g in
+                try scores.withUnsafeMutableBufferPointer { s in
+                    for i in stride(from: part, to: order.count, by: parts) {
+                        let who = askers[order[i]]
+                        var start = 0
+                        while start < who.count {
+                            let tile = who[start..<min(start + Self.queryTile, who.count)]
+                            for (j, q) in tile.enumerated() {
+                                (g.baseAddress! + j * dimension).update(from: queries + q * dimension, count: dimension)
                             }
+                            try scan(ivf, list: order[i], queries: g.baseAddress!, count: tile.count,
+                                     scores: s.baseAddress!) { partial[part][tile[tile.startIndex + $0]] }
+                            start += tile.count
                         }
                     }
-                } catch { failures[part].value = error }
+                }
             }
         }
-        if let error = failures.compactMap(\.value).first { throw error }
         return (0..<count).map { q in
             var top = partial[0][q].value
             for p in partial.dropFirst() { top.merge(p[q].value) }
@@ -169,22 +132,21 @@ struct ListScan {
 
     /// Scores every published entry of `list` against `count` queries
     /// (row-major) and offers them to each query's selection, `top(i)`.
-    func scan(list: Int, queries: UnsafePointer<Float>, count: Int, scores: UnsafeMutablePointer<Float>,
+    func scan(_ ivf: IVFIndex, list: Int, queries: UnsafePointer<Float>, count: Int, scores: UnsafeMutablePointer<Float>,
               top: (Int) -> Box<TopK>) throws {
         let visible = snapshot.vectorCount
-        try snapshot.forEachChunk(ofList: list) { chunk in
+        try ivf.forEachChunk(ofList: list) { chunk in
             var start = 0
             while start < chunk.count {
                 let n = min(Self.rowStrip, chunk.count - start)
-                BLAS.sgemm(m: count, n: n, k: dimension, a: queries, lda: dimension,
-                           b: chunk.vectors + start * dimension, ldb: dimension, bTransposed: true,
-                           c: scores, ldc: n)
+                RowScorer.scoreMany(queries: queries, queryCount: count, rows: chunk.vectors + start * dimension,
+                                    count: n, dimension: dimension, into: scores)
                 for i in 0..<count {
                     let box = top(i)
                     let s = scores + i * n
                     var threshold = box.value.threshold
                     for j in 0..<n where s[j] >= threshold {
-                        // Rows past the published count belong to an unfinished import.
+                        // Rows past the published count belong to an unfinished write.
                         let row = chunk.row(start + j)
                         guard row < visible else { continue }
                         box.value.insert(s[j], row)

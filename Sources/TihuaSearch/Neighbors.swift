@@ -1,7 +1,10 @@
+import TihuaCompute
+
 /// The raw answer to a batch of queries, FAISS style: `queryCount × k`
-/// scores and rows, row-major, best first. A query with fewer than `k` hits
-/// (a collection smaller than k, few rows in the probed lists) has row −1
-/// and score −∞ in its trailing slots.
+/// scores and rows, row-major, best first. `k` is the number asked for, or
+/// the collection's size when that is smaller (a huge k never allocates k
+/// slots). A query with fewer than `k` hits (few rows in the probed lists)
+/// has row −1 and score −∞ in its trailing slots.
 public struct Neighbors: Sendable, Equatable {
     public let queryCount: Int
     public let k: Int

@@ -6,7 +6,6 @@ public struct SearchError: Error, CustomStringConvertible, Sendable, Equatable {
         case dimensionMismatch // queries of another dimension than the collection's
         case invalidQuery      // a NaN/Inf or zero query vector
         case noIVF             // an IVF search on a collection without an IVF index
-        case notEnoughVectors  // an IVF build over too few vectors
     }
     public let kind: Kind
     public let message: String

@@ -28,7 +28,8 @@ public struct VectorSearch: Sendable {
     /// A search over collection `name`, which must exist.
     public init(index: TihuaIndex, collection name: String) throws {
         self.index = index
-        self.collection = try index.requireCollection(name)
+        guard let collection = try index.collection(name) else { throw StoreError.noCollection(name, in: index.path) }
+        self.collection = collection
     }
 
     /// Rows and scores of the `k` best vectors for each query.

@@ -2,17 +2,19 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import TihuaCompute
 import TihuaPoetry
 
 /// `tihua serve`: the HTTP API over one `TihuaEngine`, clip-retrieval's
 /// routes, the web page and Prometheus metrics, on Hummingbird 2.
 ///
-/// The engine's models are opened once, when the server is made (weights
-/// mapped, fused QKV built), never per request. Façade calls run off the
-/// event loops on the `EngineRunner`'s threads: reads in parallel on their
-/// own LMDB read transactions, model forward passes a few at a time behind
-/// a bounded queue (503 with Retry-After when it is full), every call under
-/// the request timeout (504).
+/// The engine's models are opened once, when the server is made, never per
+/// request. Façade calls run off the event loops on the `EngineRunner`'s
+/// threads: reads in parallel on their own LMDB read transactions, model
+/// forward passes `modelPasses` at a time (TihuaCompute's `ComputeBudget`,
+/// configured here, gives each pass cores / passes threads) behind a bounded
+/// queue (503 with Retry-After when it is full), every call under the
+/// request timeout (504).
 ///
 /// Request bodies are JSON whatever their Content-Type, or
 /// multipart/form-data; unknown fields are ignored.
@@ -31,6 +33,13 @@ public final class TihuaServer: Sendable {
         self.configuration = configuration
         self.engine = engine
         self.logger = logger ?? Logger(label: "tihua.serve")
+        // The cores divided among the passes, once for the process, before the
+        // first pass: passes × BLAS threads ≤ cores.
+        do {
+            try ComputeBudget.configure(concurrentPasses: configuration.modelPasses)
+        } catch {
+            throw ServerError.setup("\(error)")
+        }
         let loaded = Result { () throws(PoetryError) in try engine.loadModels() }
         if case .failure(let error) = loaded {
             guard error.kind == .notReady, engine.configuration.model == nil else { throw error }

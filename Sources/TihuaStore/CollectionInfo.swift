@@ -1,3 +1,5 @@
+import Foundation
+
 /// How vectors are compared. Vectors are stored L2-normalised, so cosine
 /// similarity is their dot product.
 public enum Metric: String, Codable, Sendable { case cosine }
@@ -44,26 +46,54 @@ public struct CollectionInfo: Codable, Sendable, Equatable {
     }
 }
 
-/// The shape of an IVF index: `lists` coarse centroids, each list stored as
-/// chunks of at most `chunkRows` vectors.
-public struct IVFInfo: Codable, Sendable, Equatable {
-    public var lists: Int
-    public var chunkRows: Int
-    /// Vectors the centroids were trained on.
-    public var trainedOn: Int
-    /// Key prefix of this build's centroids and lists; a rebuild writes the
-    /// next generation beside the current one and switches at publication.
-    public var generation: UInt32
+extension CollectionInfo {
+    /// The largest vector dimension a collection holds.
+    public static let maxDimension = 65536
 
-    public init(lists: Int, chunkRows: Int, trainedOn: Int, generation: UInt32) {
-        self.lists = lists
-        self.chunkRows = chunkRows
-        self.trainedOn = trainedOn
-        self.generation = generation
+    /// Decodes stored metadata and checks that it is consistent; anything
+    /// else (an edited or damaged document) is a `.corrupt` error naming the
+    /// field, never a trap later (`blockRows: 0` would divide by zero).
+    package static func decode(_ bytes: [UInt8], name: String, index: String) throws -> CollectionInfo {
+        func corrupt(_ what: String) -> StoreError {
+            StoreError(.corrupt, "index \(index): metadata of collection '\(name)' \(what)")
+        }
+        let info: CollectionInfo
+        do {
+            info = try JSONDecoder().decode(CollectionInfo.self, from: Data(bytes))
+        } catch let error as DecodingError {
+            throw corrupt("is unreadable: \(error.summary)")
+        } catch {
+            throw corrupt("is unreadable: not valid JSON")
+        }
+        if let problem = info.problem(expectedName: name) { throw corrupt(problem) }
+        return info
     }
 
-    /// Rows per list chunk: about 512 KiB a chunk, at least 16 rows.
-    public static func chunkRows(forDimension dimension: Int) -> Int {
-        max(16, (512 << 10) / (dimension * 4 + 4))
+    /// The first inconsistency of this metadata, or nil.
+    func problem(expectedName: String) -> String? {
+        if name != expectedName { return "names another collection ('\(name.prefix(64))')" }
+        if recordCount < 0 || vectorCount < 0 { return "has a negative count" }
+        if UInt64(recordCount) > nextSequence { return "counts \(recordCount) records but only \(nextSequence) were ever added" }
+        if vectorCount > recordCount { return "counts more vectors (\(vectorCount)) than records (\(recordCount))" }
+        if vectorCount >= Int(UInt32.max) { return "counts \(vectorCount) vectors, more than a collection holds" }
+        guard let dimension else {
+            if vectorCount > 0 { return "has \(vectorCount) vectors but no dimension" }
+            if ivf != nil { return "has an IVF index but no dimension" }
+            return nil
+        }
+        if dimension < 1 || dimension > Self.maxDimension { return "has dimension \(dimension), outside 1…\(Self.maxDimension)" }
+        if blockRows < 1 || blockRows > 65536 || blockRows * dimension > 1 << 28 {
+            return "has \(blockRows) rows per block, outside 1…\(min(65536, (1 << 28) / dimension)) for dimension \(dimension)"
+        }
+        if let ivf {
+            if ivf.lists < 1 || ivf.lists >= Int(UInt32.max) || ivf.lists * dimension > 1 << 29 {
+                return "has an IVF index of \(ivf.lists) lists, outside 1…\(min(Int(UInt32.max) - 1, (1 << 29) / dimension)) for dimension \(dimension)"
+            }
+            if ivf.chunkRows < 1 || ivf.chunkRows * (dimension + 1) > 1 << 28 {
+                return "has IVF chunks of \(ivf.chunkRows) rows, outside 1…\((1 << 28) / (dimension + 1)) for dimension \(dimension)"
+            }
+            if ivf.trainedOn < 0 { return "has an IVF index trained on \(ivf.trainedOn) vectors" }
+        }
+        return nil
     }
 }

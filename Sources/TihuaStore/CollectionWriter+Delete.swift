@@ -2,62 +2,102 @@ import CLMDB
 
 extension CollectionWriter {
     /// Deletes the record `id` and its vector. Returns false if there is no
-    /// such record. The last vector row moves into the freed row so that rows
-    /// stay dense (and IVF entries follow it).
+    /// such record.
     @discardableResult
     public func delete(_ id: String) throws -> Bool {
-        guard let value = try txn.get(collection.records, id, "record '\(id)' of \(name)") else { return false }
-        let sequence = RecordLayout.sequence(value)
-        let vectorRow = RecordLayout.vectorRow(value)
-        try txn.delete(collection.records, id, "record '\(id)' of \(name)")
-        try txn.delete(collection.order, sequence, "order entry \(sequence) of \(name)")
-        info.recordCount -= 1
-        if vectorRow != noRow { try removeVectorRow(Int(vectorRow)) }
-        return true
+        try delete(ids: [id]) == 1
     }
 
-    /// Removes vector row `row`, moving the last row into its place.
-    private func removeVectorRow(_ row: Int) throws {
+    /// Deletes the records `ids` (and their vectors); returns how many were
+    /// there (an id given twice counts once). Vector rows stay dense: the
+    /// last rows move into the freed ones, and their IVF entries follow.
+    /// Done for the whole batch at once, so that each vector block and each
+    /// IVF list is rewritten at most once however many ids go.
+    @discardableResult
+    public func delete(ids: some Sequence<String>) throws -> Int {
+        var seen = Set<String>()
+        var removed = Set<Int>()
+        var deleted = 0
+        for id in ids where seen.insert(id).inserted {
+            guard let value = try txn.get(collection.records, id, "record '\(id)' of \(name)") else { continue }
+            guard RecordLayout.isWellFormed(value) else {
+                throw StoreError(.corrupt, "index \(path): record '\(id)' of \(name) is truncated")
+            }
+            let sequence = RecordLayout.sequence(value)
+            let vectorRow = RecordLayout.vectorRow(value)
+            try txn.delete(collection.records, id, "record '\(id)' of \(name)")
+            try txn.delete(collection.order, sequence, "order entry \(sequence) of \(name)")
+            info.recordCount -= 1
+            deleted += 1
+            if vectorRow != noRow {
+                guard vectorRow < UInt64(info.vectorCount) else {
+                    throw StoreError(.corrupt, "index \(path): record '\(id)' of \(name) names vector row \(vectorRow) of \(info.vectorCount)")
+                }
+                removed.insert(Int(vectorRow))
+            }
+        }
+        if !removed.isEmpty { try removeVectorRows(removed) }
+        return deleted
+    }
+
+    /// Removes vector rows `removed`: the rows past the new end that stay
+    /// ("movers") fill the freed rows below it, in order.
+    private func removeVectorRows(_ removed: Set<Int>) throws {
         guard let dimension = info.dimension else { return }
-        let last = info.vectorCount - 1
-        let snap = snapshot
-        let removedList = try snap.list(ofRow: row)
-        if let ivf = info.ivf, let list = removedList {
-            try rewriteList(generation: ivf.generation, list: list, dimension: dimension, chunkRows: ivf.chunkRows,
-                            drop: { $0 == row })
-        }
-        if row != last {
-            // Move the last row's vector, id and IVF entry into `row`.
-            guard let lastValue = try txn.get(collection.rowids, UInt64(last), "row \(last) of \(name)") else {
-                throw StoreError(.corrupt, "index \(path): row \(last) of \(name) has no id")
-            }
-            let lastID = RowLayout.id(lastValue)
-            let lastList = RowLayout.list(lastValue)
-            let moved = Array(try snap.vector(row: last))
-            try overwriteRow(row, with: moved, dimension: dimension)
-            try RowLayout.encode(list: lastList, id: lastID).withUnsafeBytes {
-                try txn.put(collection.rowids, UInt64(row), $0, "row \(row) of \(name)")
-            }
-            try setVectorRow(of: lastID, to: UInt64(row))
-            if let ivf = info.ivf, lastList != noList {
-                try rewriteList(generation: ivf.generation, list: lastList, dimension: dimension,
-                                chunkRows: ivf.chunkRows, drop: { _ in false },
-                                rename: { $0 == last ? row : $0 })
-            }
-        }
-        try txn.delete(collection.rowids, UInt64(last), "row \(last) of \(name)")
-        info.vectorCount -= 1
-        try trimBlocks(dimension: dimension)
-    }
+        let count = info.vectorCount
+        let end = count - removed.count
+        let holes = removed.filter { $0 < end }.sorted()
+        let movers = (end..<count).filter { !removed.contains($0) }
+        precondition(holes.count == movers.count)
 
-    /// Replaces the vector of row `row` (its block is rewritten).
-    private func overwriteRow(_ row: Int, with vector: [Float], dimension: Int) throws {
-        let block = row / info.blockRows
-        let rows = min(info.blockRows, info.vectorCount - block * info.blockRows)
-        var values = try copyOfBlock(block, rows: rows, dimension: dimension)
-        let offset = (row - block * info.blockRows) * dimension
-        values.replaceSubrange(offset..<(offset + dimension), with: vector)
-        try putBlock(block, values)
+        // What moves, read before anything is overwritten.
+        var moved: [(id: String, list: UInt32)] = []
+        moved.reserveCapacity(movers.count)
+        var moverVectors = [Float](repeating: 0, count: movers.count * dimension)
+        let snap = snapshot
+        try moverVectors.withUnsafeMutableBufferPointer { out in
+            for (i, row) in movers.enumerated() {
+                guard let value = try txn.get(collection.rowids, UInt64(row), "row \(row) of \(name)"),
+                      value.count >= RowLayout.headerSize else {
+                    throw StoreError(.corrupt, "index \(path): row \(row) of \(name) has no id")
+                }
+                moved.append((RowLayout.id(value), RowLayout.list(value)))
+                try snap.withVector(row: row) { (out.baseAddress! + i * dimension).update(from: $0.baseAddress!, count: dimension) }
+            }
+        }
+        let removedLists = info.ivf == nil ? [] : try removed.compactMap { try snap.list(ofRow: $0) }
+
+        // Blocks: each block holding a hole is rewritten once.
+        var byBlock: [Int: [Int]] = [:]
+        for (i, hole) in holes.enumerated() { byBlock[hole / info.blockRows, default: []].append(i) }
+        for (block, entries) in byBlock.sorted(by: { $0.key < $1.key }) {
+            let first = block * info.blockRows
+            let rows = min(info.blockRows, end - first)
+            var values = try copyOfBlock(block, rows: rows, dimension: dimension)
+            for i in entries {
+                let offset = (holes[i] - first) * dimension
+                values.replaceSubrange(offset..<(offset + dimension), with: moverVectors[(i * dimension)..<((i + 1) * dimension)])
+            }
+            try putBlock(block, values)
+        }
+
+        // Ids: each hole takes its mover's id and list; the mover's record follows.
+        for (i, hole) in holes.enumerated() {
+            try RowLayout.encode(list: moved[i].list, id: moved[i].id).withUnsafeBytes {
+                try txn.put(collection.rowids, UInt64(hole), $0, "row \(hole) of \(name)")
+            }
+            try setVectorRow(of: moved[i].id, to: UInt64(hole))
+        }
+        for row in end..<count { try txn.delete(collection.rowids, UInt64(row), "row \(row) of \(name)") }
+
+        if info.ivf != nil {
+            var renamed: [Int: Int] = [:]
+            for (i, mover) in movers.enumerated() { renamed[mover] = holes[i] }
+            let lists = Set(removedLists).union(moved.map(\.list).filter { $0 != noList })
+            try ivfRemoveRows(removed, renamed: renamed, lists: lists)
+        }
+        info.vectorCount = end
+        try trimBlocks(dimension: dimension)
     }
 
     func putBlock(_ block: Int, _ values: [Float]) throws {
@@ -82,7 +122,8 @@ extension CollectionWriter {
 
     /// Points record `id` at vector row `row` (or `noRow`).
     func setVectorRow(of id: String, to row: UInt64) throws {
-        guard let value = try txn.get(collection.records, id, "record '\(id)' of \(name)") else {
+        guard let value = try txn.get(collection.records, id, "record '\(id)' of \(name)"),
+              RecordLayout.isWellFormed(value) else {
             throw StoreError(.corrupt, "index \(path): row of \(name) names record '\(id)', which does not exist")
         }
         let updated = RecordLayout.encode(sequence: RecordLayout.sequence(value), vectorRow: row,

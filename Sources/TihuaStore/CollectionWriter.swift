@@ -1,30 +1,116 @@
 import CLMDB
 import TihuaCompute
 
-/// Changes to one collection inside one write transaction.
+/// Changes to one collection, made inside `TihuaIndex.write(_:_:)`.
 ///
 /// Additions (records, vector rows, IVF entries) go beyond the published
-/// counters and become visible only when `info` is published — at the end of
-/// `TihuaIndex.update`, or at the end of a `StagedWrite` spanning many
-/// transactions. Valid only inside the closure that received it.
+/// counters and become visible only when `info` is published, when the
+/// write's closure returns. A large write calls `commitBatch()` between
+/// batches: LMDB bounds the dirty pages of one transaction, so each batch
+/// is committed on its own, still invisible to readers until the end. Valid
+/// only inside the closure that received it.
 public final class CollectionWriter {
     public let collection: Collection
     /// The collection as it will be published.
     public internal(set) var info: CollectionInfo
-    let txn: WriteTransaction
+    let index: TihuaIndex
+    /// The open transaction; replaced by `commitBatch`.
+    private(set) var txn: WriteTransaction
+    private var isOpen = true
+    /// Whether a batch was committed unpublished (the collection carries a
+    /// staging mark until the write publishes or is discarded).
+    private var hasCommittedBatches = false
+    /// Attachments are published with the counters, not with a batch.
+    var pendingAttachments: [String: [UInt8]] = [:]
 
-    init(txn: WriteTransaction, collection: Collection, info: CollectionInfo) {
-        self.txn = txn
+    /// Begins the first transaction of a write; discards what an unfinished
+    /// earlier write left behind. The caller holds the writer lock.
+    init(index: TihuaIndex, collection: Collection) throws {
+        self.index = index
         self.collection = collection
-        self.info = info
+        txn = WriteTransaction(try index.environment.beginWrite(), index: index)
+        info = CollectionInfo(name: collection.name)
+        do {
+            info = try txn.info(collection.name) ?? CollectionInfo(name: collection.name)
+            if try txn.hasStagingMark(collection.name) {
+                try discardUnpublished()
+                try txn.setStagingMark(collection.name, false)
+            }
+        } catch {
+            rollback()
+            throw error
+        }
     }
 
     var name: String { collection.name }
-    var path: String { txn.index.path }
+    var path: String { index.path }
 
     /// What this transaction sees, including this writer's unpublished additions.
     public var snapshot: CollectionSnapshot {
         CollectionSnapshot(collection: collection, info: info, txn: txn)
+    }
+
+    /// Commits what was written so far in its own transaction, without
+    /// publishing it (readers still see the collection as it was), and
+    /// continues in a new one. Snapshots taken before are no longer valid.
+    public func commitBatch() throws {
+        precondition(isOpen, "a collection writer used after its write ended")
+        if !hasCommittedBatches {
+            try txn.setStagingMark(collection.name, true)
+            hasCommittedBatches = true
+        }
+        try commit()
+        txn = WriteTransaction(try index.environment.beginWrite(), index: index)
+        isOpen = true
+    }
+
+    /// Publishes the write: attachments, then the counters, in the last transaction.
+    func publish() throws {
+        precondition(isOpen, "a collection writer used after its write ended")
+        for (name, bytes) in pendingAttachments.sorted(by: { $0.key < $1.key }) {
+            try bytes.withUnsafeBytes {
+                try txn.put(index.meta, CollectionSnapshot.attachmentKey(collection.name, name), $0,
+                            "attachment \(name) of \(self.name)")
+            }
+        }
+        try txn.setInfo(info)
+        if hasCommittedBatches { try txn.setStagingMark(collection.name, false) }
+        try commit()
+    }
+
+    /// Ends a failed write: its open transaction is rolled back, and what
+    /// its committed batches wrote is deleted now rather than at the next write.
+    func abandon() {
+        if isOpen { rollback() }
+        guard hasCommittedBatches else { return }
+        _ = try? index.transaction { txn in
+            let writer = try CollectionWriter(reusing: txn, collection: collection)
+            try writer.discardUnpublished()
+            try txn.setStagingMark(collection.name, false)
+        }
+    }
+
+    /// A writer over the published state inside an existing transaction
+    /// (for `abandon`), never committed by itself.
+    private init(reusing txn: WriteTransaction, collection: Collection) throws {
+        self.index = txn.index
+        self.collection = collection
+        self.txn = txn
+        info = try txn.info(collection.name) ?? CollectionInfo(name: collection.name)
+        isOpen = false
+    }
+
+    private func rollback() {
+        isOpen = false
+        txn.invalidate()
+        index.environment.abortWrite(txn.txn)
+    }
+
+    private func commit() throws {
+        isOpen = false
+        txn.invalidate()
+        try index.environment.commitWrite(txn.txn)
+        CrashTestHook.committed()
     }
 
     // MARK: Records

@@ -1,5 +1,6 @@
-/// The on-disk schema. Bump `version` whenever a stored layout changes, and
-/// teach `Schema.migrate` to bring older indexes forward (or refuse them).
+/// The on-disk schema. Bump `version` whenever a stored layout changes:
+/// `TihuaIndex` refuses an index of another version with a message naming
+/// both (there is no migration yet: schema 1 is the only one).
 enum Schema {
     /// 1: collections with records/order/rowids/blocks, IVF centroids and chunked lists.
     static let version = 1

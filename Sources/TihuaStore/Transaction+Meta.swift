@@ -1,7 +1,8 @@
 import Foundation
 
 extension ReadTransaction {
-    /// Metadata of collection `name`, or nil if there is none.
+    /// Metadata of collection `name`, or nil if there is none. Metadata
+    /// that does not decode, or contradicts itself, is a `.corrupt` error.
     public func info(_ name: String) throws -> CollectionInfo? {
         guard let bytes = try get(index.meta, Schema.collectionKey(name), "metadata of collection \(name)") else {
             return nil
@@ -9,26 +10,21 @@ extension ReadTransaction {
         if let cached = index.infoCache.withLock({ $0[name] }), cached.bytes.elementsEqual(bytes) {
             return cached.info
         }
-        do {
-            let info = try JSONDecoder().decode(CollectionInfo.self, from: Data(bytes))
-            index.infoCache.withLock { $0[name] = (Array(bytes), info) }
-            return info
-        } catch {
-            let reason = (error as? DecodingError)?.summary ?? "\(error)"
-            throw StoreError(.corrupt, "index \(index.path): metadata of collection '\(name)' is unreadable: \(reason)")
-        }
+        let info = try CollectionInfo.decode(Array(bytes), name: name, index: index.path)
+        index.infoCache.withLock { $0[name] = (Array(bytes), info) }
+        return info
     }
 
     /// Metadata of a collection that must exist.
     public func info(_ collection: Collection) throws -> CollectionInfo {
         guard let info = try info(collection.name) else {
-            throw StoreError(.notFound, "no collection '\(collection.name)' in index \(index.path)")
+            throw StoreError.noCollection(collection.name, in: index.path)
         }
         return info
     }
 
-    /// Metadata of every collection, sorted by name.
-    public func allInfos() throws -> [CollectionInfo] {
+    /// Names of the published collections, sorted (their metadata unread).
+    func collectionNames() throws -> [String] {
         var names: [String] = []
         let prefix = Array(Schema.collectionKeyPrefix.utf8)
         try prefix.withUnsafeBytes { from in
@@ -38,13 +34,19 @@ extension ReadTransaction {
                 return true
             }
         }
-        return try names.compactMap { try info($0) }
+        return names
+    }
+
+    /// Metadata of every collection, sorted by name.
+    public func allInfos() throws -> [CollectionInfo] {
+        try collectionNames().compactMap { try info($0) }
     }
 }
 
 extension WriteTransaction {
-    /// Stores a collection's metadata (publishing its counters to readers).
-    public func setInfo(_ info: CollectionInfo) throws {
+    /// Stores a collection's metadata, publishing its counters to readers
+    /// (only a collection write does this, when it ends).
+    func setInfo(_ info: CollectionInfo) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
         let data = try encoder.encode(info)

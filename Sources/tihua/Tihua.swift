@@ -8,7 +8,7 @@ struct Tihua: ParsableCommand {
         abstract: "Poems for a picture: an embedding index of classical Chinese poems, keywords and images.",
         subcommands: [
             ImportCommand.self, StatsCommand.self, DeleteCommand.self, EmbedCommand.self, ImagesCommand.self, KeywordsCommand.self,
-            PoemsCommand.self, GenerateCommand.self, SearchCommand.self, IVFCommand.self, EncodeCommand.self, BenchCommand.self,
+            PoemsCommand.self, GenerateCommand.self, SearchCommand.self, IVFCommand.self, EncodeCommand.self, ModelCommand.self, BenchCommand.self,
             ServeCommand.self, WaitForSignalCommand.self,
         ])
 
@@ -17,7 +17,7 @@ struct Tihua: ParsableCommand {
     /// words with its exit code (64 for usage); a run error is one line
     /// `error: …` and exit 1.
     static func main() {
-        Signals.restoreDefaultQuit()
+        Signals.restoreTerminatingSignals()
         var command: any ParsableCommand
         do {
             command = try parseAsRoot()

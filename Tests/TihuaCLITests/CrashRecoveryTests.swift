@@ -8,25 +8,19 @@ import TihuaStore
     let dir = Scratch()
     var index: String { dir.file("index") }
 
-    /// Starts `arguments`, waits until data.mdb has grown by `growth` bytes
-    /// (some batches are committed), then kills it.
-    func killMidway(_ arguments: [String], growth: Int) throws {
-        let before = fileSize(index + "/data.mdb")
-        let process = try CLI.start(arguments)
-        let deadline = Date().addingTimeInterval(60)
-        while process.isRunning && fileSize(index + "/data.mdb") < before + growth && Date() < deadline {
-            usleep(500)
-        }
-        #expect(process.isRunning, "the import finished before it could be killed; make it bigger")
-        kill(process.processIdentifier, SIGKILL)
+    /// Runs `arguments` in a process that kills itself (SIGKILL) right after
+    /// its `batches`th committed batch (the store's crash-test hook).
+    func killAfter(batches: Int, _ arguments: [String]) throws {
+        let process = try CLI.start(arguments, environment: ["TIHUA_TEST_KILL_AFTER_COMMITS": "\(batches)"])
         process.waitUntilExit()
-        #expect(process.terminationReason == .uncaughtSignal)
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL,
+                "the import was not killed: it finished with \(process.terminationStatus)")
     }
 
     func stats() throws -> String { try CLI.run(["stats", "--index", index, "--json"]).stdout }
 
     @Test func aKilledVectorImportChangesNothing() throws {
-        let rows = 40_000, dim = 64
+        let rows = 2_000, dim = 64
         var values = [Float](repeating: 0, count: rows * dim)
         for i in 0..<values.count { values[i] = Float((i * 7919) % 1000) / 1000 + 0.001 }
         writeNPY(dir.file("v.npy"), rows: rows, columns: dim, values: values)
@@ -37,8 +31,8 @@ import TihuaStore
                              "--vectors", dir.file("small.npy"), "--ids", dir.file("small-ids.txt")]).status == 0)
         let before = try stats()
 
-        try killMidway(["import", "vectors", "--index", index, "--collection", "c", "--vectors", dir.file("v.npy"),
-                        "--ids", dir.file("ids.txt"), "--batch", "100"], growth: 1 << 20)
+        try killAfter(batches: 7, ["import", "vectors", "--index", index, "--collection", "c", "--vectors", dir.file("v.npy"),
+                                   "--ids", dir.file("ids.txt"), "--batch", "100"])
         #expect(try stats() == before)
 
         let full = try CLI.run(["import", "vectors", "--index", index, "--collection", "c",
@@ -50,7 +44,7 @@ import TihuaStore
             let s = try txn.snapshot(c)
             #expect(s.vectorCount == rows + 2)
             #expect(try s.id(ofRow: 2) == "v0")
-            #expect(try s.record("v39999")?.vectorRow == rows + 1)
+            #expect(try s.record("v\(rows - 1)")?.vectorRow == rows + 1)
             var seen = 0
             try s.forEachRecord { _ in seen += 1; return true }
             #expect(seen == rows + 2)
@@ -60,8 +54,7 @@ import TihuaStore
     @Test func aKilledPoemImportChangesNothing() throws {
         #expect(try CLI.run(["import", "keywords", "--index", index, CLI.samples + "/ccpc/keywords.txt"]).status == 0)
         let before = try stats()
-        try killMidway(["import", "poems", "--index", index, "--batch", "20", CLI.samples + "/ccpc/ccpc_test_v1.0.json"],
-                       growth: 256 << 10)
+        try killAfter(batches: 5, ["import", "poems", "--index", index, "--batch", "20", CLI.samples + "/ccpc/ccpc_test_v1.0.json"])
         #expect(try stats() == before)
         let full = try CLI.run(["import", "poems", "--index", index, "--json", CLI.samples + "/ccpc/ccpc_test_v1.0.json"])
         #expect(full.stdout == "{\"duplicates\":0,\"imported\":9976,\"skipped\":0}\n", "\(full.stderr)")

@@ -26,14 +26,13 @@ import TihuaStore
     @Test func embedResumesAfterSIGKILLWithoutDuplicates() throws {
         let file = try corpus(600)
         #expect(try CLI.run(["import", "poems", "--index", index, file]).status == 0)
-        let process = try CLI.start(["embed", "--index", index, "--model", model, "--batch", "16"])
-        let deadline = Date().addingTimeInterval(120)
-        while process.isRunning && Date() < deadline, try embedded() == 0 { usleep(100_000) }
-        #expect(process.isRunning, "embed finished before it could be killed")
-        kill(process.processIdentifier, SIGKILL)
+        // Killed by the store's crash-test hook right after its 3rd committed batch.
+        let process = try CLI.start(["embed", "--index", index, "--model", model, "--batch", "16"],
+                                    environment: ["TIHUA_TEST_KILL_AFTER_COMMITS": "3"])
         process.waitUntilExit()
+        #expect(process.terminationReason == .uncaughtSignal && process.terminationStatus == SIGKILL)
         let before = try embedded()
-        #expect(before > 0 && before < 600 && before % 16 == 0)
+        #expect(before == 3 * 16)
 
         let rest = try CLI.run(["embed", "--index", index, "--json"])  // the model folder is remembered
         #expect(rest.stdout == "{\"keywords\":0,\"poems\":\(600 - before)}\n", "\(rest.stderr)")
@@ -45,7 +44,7 @@ import TihuaStore
             let s = try txn.snapshot(poems)
             #expect(s.vectorCount == 600)
             var rows = Set<Int>()
-            try s.forEachRecord { (record: RecordView) throws -> Bool in
+            try s.forEachRecord { (record: StoredRecord) throws -> Bool in
                 if let row = record.vectorRow { rows.insert(row) }
                 #expect(try s.id(ofRow: record.vectorRow ?? 0) == record.id)
                 return true
@@ -96,5 +95,26 @@ import TihuaStore
 
         let encoded = try CLI.run(["encode", "--model", model, "--image", image, "--json"])
         #expect((encoded.json()?["embedding"] as? [Double])?.count == 32 && encoded.json()?["dim"] as? Int == 32)
+    }
+}
+
+/// `tihua model inspect DIR [--json]`.
+@Suite struct ModelInspectCommandTests {
+    @Test func usableAndUnusableFolders() throws {
+        let clip = CLI.samples + "/models/clip-tiny"
+        let ok = try CLI.run(["model", "inspect", clip, "--json"])
+        #expect(ok.status == 0, "\(ok.stderr)")
+        let json = try #require(ok.json())
+        #expect(json["architecture"] as? String == "chinese-clip" && json["format"] as? String == "safetensors")
+        #expect(json["dtypes"] as? [String] == ["F32"] && (json["tensors"] as? Int ?? 0) > 0 && (json["parameters"] as? Int ?? 0) > 0)
+        #expect((json["identity"] as? String)?.hasPrefix("chinese-clip-") == true && (json["problems"] as? [Any])?.isEmpty == true)
+        let human = try CLI.run(["model", "inspect", CLI.samples + "/models/gpt2-tiny"])
+        #expect(human.status == 0 && human.stdout.contains("architecture gpt2"), "\(human.stdout)")
+
+        let scratch = Scratch()
+        let bad = try CLI.run(["model", "inspect", scratch.path, "--json"])
+        #expect(bad.status == 1)
+        #expect(bad.json()?["usable"] as? Bool == false)
+        #expect(bad.stderrLines.count == 1 && bad.stderr.hasPrefix("error: \(scratch.path): cannot be used"), "\(bad.stderr)")
     }
 }

@@ -92,14 +92,4 @@ import TihuaCompute
         #expect(throws: ModelError.self) { try Self.model.makeSession().append([101, 21128]) }
         #expect(throws: ModelError.self) { try Self.model.makeSession().append([Int](repeating: 101, count: 129)) }
     }
-
-    /// xoshiro256** from SplitMix64(0): fixed values, so a changed generator fails here.
-    @Test func seededRandomIsPinned() {
-        var a = SeededRandom(seed: 42), b = SeededRandom(seed: 42), c = SeededRandom(seed: 43)
-        let xs = (0..<4).map { _ in a.next() }
-        #expect(xs == (0..<4).map { _ in b.next() })
-        #expect(xs != (0..<4).map { _ in c.next() })
-        let u = a.nextUnit()
-        #expect(u >= 0 && u < 1)
-    }
 }

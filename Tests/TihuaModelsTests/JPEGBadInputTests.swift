@@ -66,10 +66,22 @@ import Testing
     @Test func missingFileAndDirectory() throws {
         let missing = PreprocessFixtures.path("images/no-such-image.jpg")
         let e = try #require(error { try JPEGDecoder.decode(file: missing) })
-        #expect(e == ModelError(.io, "\(missing): no such file"))
+        #expect(e == ModelError(.notFound, "\(missing): no such file"))
         let dir = PreprocessFixtures.path("images")
         let d = try #require(error { try JPEGDecoder.decode(file: dir) })
         #expect(d.message == "\(dir): is a directory")
+    }
+
+    /// Devices and FIFOs are refused from their type, before a byte is read
+    /// (a FIFO with no writer would block a read forever, /dev/zero never ends).
+    @Test func nonRegularFilesAreRefusedBeforeReading() throws {
+        let zero = try #require(error { try JPEGDecoder.decode(file: "/dev/zero") })
+        #expect(zero == ModelError(.invalidInput, "/dev/zero: is a character device, not a regular file"))
+        let folder = TemporaryFolder()
+        let fifo = folder.file("photo.jpg")
+        #expect(mkfifo(fifo, 0o600) == 0)
+        let f = try #require(error { try JPEGDecoder.decode(file: fifo) })
+        #expect(f == ModelError(.invalidInput, "\(fifo): is a FIFO, not a regular file"))
     }
 
     /// A 668-byte file whose header claims 65500 × 65500 (4.3 G pixels, 12.9 GB

@@ -45,7 +45,6 @@ import TihuaCompute
         let originals = try Self.seeds.map { try PreprocessFixtures.bytes("images/\($0)") }
         let maxPixels = 4_000_000
         var decoded = 0, refused = 0
-        let started = Date()
         for iteration in 0..<400 {
             let which = iteration % originals.count
             let bytes = Self.mutate(originals[which], &rng)
@@ -64,6 +63,5 @@ import TihuaCompute
         }
         // Both outcomes occur, so the mutations reach the decoder's checks and its success path.
         #expect(decoded > 20 && refused > 100, "decoded \(decoded), refused \(refused)")
-        #expect(Date().timeIntervalSince(started) < 60)
     }
 }

@@ -140,12 +140,12 @@ import Testing
     }
 
     @Test func halfFloatConversion() {
-        #expect(HalfFloat.toFloat(0x0000) == 0)
-        #expect(HalfFloat.toFloat(0x8000).sign == .minus)
-        #expect(HalfFloat.toFloat(0x7BFF) == 65504)
-        #expect(HalfFloat.toFloat(0x0400) == 0x1p-14)
-        #expect(HalfFloat.toFloat(0x03FF) == Float(1023) * 0x1p-24)
-        #expect(HalfFloat.toFloat(0x7E00).isNaN)
+        #expect(Half.toFloat(0x0000) == 0)
+        #expect(Half.toFloat(0x8000).sign == .minus)
+        #expect(Half.toFloat(0x7BFF) == 65504)
+        #expect(Half.toFloat(0x0400) == 0x1p-14)
+        #expect(Half.toFloat(0x03FF) == Float(1023) * 0x1p-24)
+        #expect(Half.toFloat(0x7E00).isNaN)
     }
 
     /// FLOPs of ViT-B/16 at 224, counted by hand: per layer 4·197·768² (q, k, v,

@@ -55,8 +55,8 @@ import Testing
 
     @Test func missingFile() {
         let e = modelError { _ = try SafeTensors(contentsOf: "/nonexistent/model.safetensors") }
-        #expect(e?.kind == .io)
-        #expect(e?.message.contains("/nonexistent/model.safetensors: cannot open") == true)
+        #expect(e?.kind == .notFound)
+        #expect(e?.message == "/nonexistent/model.safetensors: no such file")
     }
 
     @Test func headerLengthBeyondTheFile() {
@@ -148,6 +148,11 @@ import Testing
 
     @Test func missingModelFolder() {
         let e = modelError { _ = try CLIPModel(folder: "/nonexistent/clip") }
-        #expect(e?.message == "/nonexistent/clip: not a model folder (expected config.json, model.safetensors, vocab.txt)")
+        #expect(e?.kind == .notFound)
+        #expect(e?.message == "/nonexistent/clip: no such model folder")
+        let empty = TemporaryFolder()
+        let none = modelError { _ = try CLIPModel(folder: empty.path) }
+        #expect(none?.kind == .notFound)
+        #expect(none?.message.contains("no weights: expected model.safetensors, pytorch_model.bin") == true)
     }
 }

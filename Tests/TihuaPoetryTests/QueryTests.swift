@@ -54,12 +54,14 @@ import TihuaStore
     }
 
     @Test func aQueryFromAnotherModelIsRefused() throws {
-        // The same weights with a changed config.json: another identity.
+        // The same weights with another LayerNorm epsilon: another model, another identity
+        // (the identity follows what the model computes, not config.json's bytes).
         let other = NSTemporaryDirectory() + "tihua-other-model-" + UUID().uuidString
         try FileManager.default.copyItem(atPath: Samples.clipFolder, toPath: other)
         defer { try? FileManager.default.removeItem(atPath: other) }
         let config = try String(contentsOfFile: other + "/config.json", encoding: .utf8)
-        try (config + "\n").write(toFile: other + "/config.json", atomically: true, encoding: .utf8)
+        try config.replacingOccurrences(of: "\"layer_norm_eps\": 1e-12", with: "\"layer_norm_eps\": 1e-6")
+            .write(toFile: other + "/config.json", atomically: true, encoding: .utf8)
         let clip = try CLIPModel(folder: other)
         #expect(clip.identity != sample.clip.identity)
         let query = Array(try clip.encodeTexts(["明月"]).row(0))

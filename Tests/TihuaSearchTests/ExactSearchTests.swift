@@ -54,8 +54,11 @@ import TihuaStore
             #expect(Set(hits.map(\.row)) == Set(0..<13))
             #expect(zip(hits, hits.dropFirst()).allSatisfy { $0.score >= $1.score })
         }
+        // k beyond the collection means all of it: 13 slots, not 50.
         let raw = try search.neighbors(queries.slice(0..<1), k: 50, method: .exact)
-        #expect(raw.rows[13] == -1 && raw.scores[13] == -.infinity)
+        #expect(raw.k == 13 && raw.rows.count == 13 && !raw.rows.contains(-1))
+        let huge = try search.neighbors(queries, k: Int.max, method: .exact)
+        #expect(huge.k == 13 && huge.rows.count == 3 * 13)
     }
 
     @Test func kZeroIsRejected() throws {
@@ -91,13 +94,13 @@ import TihuaStore
     @Test func anEmptyCollectionHasNoResults() throws {
         let dir = TemporaryFolder()
         let index = try TihuaIndex(path: dir.path, create: true)
-        _ = try index.createCollection("empty")
+        _ = try index.makeCollection("empty")
         let search = try VectorSearch(index: index, collection: "empty")
         let hits = try search.search(try QueryMatrix([1, 0, 0, 0, 0, 1, 0, 0], dimension: 4), k: 5, method: .exact)
         #expect(hits.count == 2 && hits.allSatisfy(\.isEmpty))
         // Emptied by deletes: the dimension stays, the rows are gone.
         let c = try addVectors(index, "emptied", [1, 0, 0, 0], dimension: 4)
-        _ = try index.update(c) { try $0.delete("v0") }
+        _ = try index.write(c) { try $0.delete("v0") }
         #expect(try VectorSearch(index: index, collection: "emptied")
             .search(try QueryMatrix([1, 0, 0, 0], dimension: 4), k: 5, method: .automatic) == [[]])
     }

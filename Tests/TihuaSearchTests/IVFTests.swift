@@ -116,7 +116,7 @@ import TihuaStore
         let c = try addVectors(index, "c", rng.clustered(600, dim, clusters: 8, noise: 0.4), dimension: dim)
         _ = try IVFBuilder.build(index: index, collection: "c", options: .init(lists: 8))
         try addVectors(index, "c", rng.clustered(150, dim, clusters: 8, noise: 0.4), dimension: dim, prefix: "new")
-        try index.update(c) { w in
+        try index.write(c) { w in
             for id in ["v0", "v17", "new3", "v599", "new149", "v300"] {
                 let deleted = try w.delete(id)
                 #expect(deleted)
@@ -148,7 +148,7 @@ import TihuaStore
         let second = try #require(try index.info(of: "c")?.ivf)
         #expect(first.lists == 6 && second.lists == 20 && second.generation != first.generation)
         #expect(second.trainedOn == 300 && report.trainedOn == 300)
-        let c = try index.requireCollection("c")
+        let c = try #require(try index.collection("c"))
         #expect(try index.read { try $0.snapshot(c).ivfListSizes() }.reduce(0, +) == 500)
         let search = try VectorSearch(index: index, collection: "c")
         try expectIVFEqualsExact(search, try QueryMatrix(rng.vectors(4, dim), dimension: dim), lists: 20, k: 10)
@@ -187,17 +187,26 @@ import TihuaStore
         let index = try TihuaIndex(path: dir.path, create: true)
         var rng = TestRandom(seed: 15)
         try addVectors(index, "c", rng.vectors(10, 4), dimension: 4)
-        #expect(throws: SearchError(.invalidArgument, "collection 'c' has 10 vectors: an IVF index needs 1…10 lists, not 11")) {
-            _ = try IVFBuilder.build(index: index, collection: "c", options: .init(lists: 11))
+        func kind(_ options: IVFBuildOptions, _ name: String = "c") -> StoreError.Kind? {
+            do { _ = try IVFBuilder.build(index: index, collection: name, options: options); return nil }
+            catch { return (error as? StoreError)?.kind }
         }
+        #expect(kind(.init(lists: 11)) == .invalidInput)
+        #expect(kind(.init(lists: 0)) == .invalidInput)
+        #expect(kind(.init(lists: -1)) == .invalidInput)
+        #expect(kind(.init(lists: 5, trainSize: 4)) == .invalidInput)
+        #expect(kind(.init(lists: 5, trainSize: -3)) == .invalidInput)
+        var iterations = IVFBuildOptions(lists: 2)
+        iterations.iterations = 1_000_000_000_000
+        #expect(kind(iterations) == .invalidInput)
+        #expect(kind(.init(), "nope") == .notFound)
         #expect(throws: SearchError(.noIVF, "collection 'c' has no IVF index (build one with `tihua ivf build`, or search with --exact)")) {
             _ = try VectorSearch(index: index, collection: "c").search(try QueryMatrix([1, 0, 0, 0], dimension: 4), k: 1,
                                                                         method: .ivf(nprobe: 1))
         }
-        _ = try index.createCollection("empty")
-        #expect(throws: SearchError(.notEnoughVectors, "collection 'empty' has no vectors to index")) {
-            _ = try IVFBuilder.build(index: index, collection: "empty")
-        }
+        _ = try index.makeCollection("empty")
+        #expect(kind(.init(), "empty") == .invalidInput)
+        #expect(try index.info(of: "c")?.ivf == nil)
         #expect(IVFBuilder.defaultLists(count: 1) == 1)
         #expect(IVFBuilder.defaultLists(count: 110_000) == 1327)
         #expect(IVFBuilder.defaultLists(count: 5) == 5)
@@ -214,44 +223,57 @@ import TihuaStore
         let queries = try QueryMatrix(Array(added[0..<(3 * dim)]), dimension: dim)
         let search = try VectorSearch(index: index, collection: "c")
         let done = Atomic<Bool>(false)
-        let seen = Mutex<Set<Int>>([])
         let failures = Mutex<[String]>([])
+        // The reader searches all the time; when asked, it also runs one round
+        // whose counts are recorded, and says when it is done: one round after
+        // each committed batch (nothing new may show) and one after publication.
+        let ask = DispatchSemaphore(value: 0), answered = DispatchSemaphore(value: 0), stopped = DispatchSemaphore(value: 0)
+        let rounds = Mutex<[Set<Int>]>([])
+        @Sendable func searchBoth() throws -> Set<Int> {
+            var counts = Set<Int>()
+            for method in [SearchMethod.exact, .ivf(nprobe: 4)] {
+                let hits = try search.search(queries, k: 10_000, method: method)
+                counts.formUnion(hits.map(\.count))
+                // Before publication the queries (new vectors) are absent; after, each finds itself.
+                if hits.allSatisfy({ $0.count == 700 }) && hits.enumerated().contains(where: { $0.element.first?.id != "new\($0.offset)" }) {
+                    failures.withLock { $0.append("a published vector is missing from its own search") }
+                }
+            }
+            return counts
+        }
         let reader = Thread {
             while !done.load(ordering: .acquiring) {
                 do {
-                    for method in [SearchMethod.exact, .ivf(nprobe: 4)] {
-                        let hits = try search.search(queries, k: 10_000, method: method)
-                        let counts = Set(hits.map(\.count))
-                        seen.withLock { $0.formUnion(counts) }
-                        // Before publication the queries (new vectors) are absent; after, each finds itself.
-                        if counts == [700] && hits.enumerated().contains(where: { $0.element.first?.id != "new\($0.offset)" }) {
-                            failures.withLock { $0.append("a published vector is missing from its own search") }
-                        }
+                    let counts = try searchBoth()
+                    if !counts.isSubset(of: [200, 700]) { failures.withLock { $0.append("saw counts \(counts.sorted())") } }
+                    if ask.wait(timeout: .now()) == .success {
+                        let round = try searchBoth()
+                        rounds.withLock { $0.append(round) }
+                        answered.signal()
                     }
                 } catch {
                     failures.withLock { $0.append("\(error)") }
                 }
             }
+            stopped.signal()
         }
         reader.start()
-        try index.stagedWrite(c) { staged in
+        try index.write(c) { w in
             for batch in 0..<5 {
                 let ids = (0..<100).map { "new\(batch * 100 + $0)" }
-                try staged.batch { w in
-                    try added.withUnsafeBufferPointer {
-                        try w.addVectors(ids: ids, vectors: $0.baseAddress! + batch * 100 * dim, dimension: dim)
-                    }
+                try added.withUnsafeBufferPointer {
+                    try w.addVectors(ids: ids, vectors: $0.baseAddress! + batch * 100 * dim, dimension: dim)
                 }
-                Thread.sleep(forTimeInterval: 0.01)
+                try w.commitBatch()
+                ask.signal()
+                answered.wait()
             }
         }
-        // Let the reader see the published state too.
-        Thread.sleep(forTimeInterval: 0.05)
+        ask.signal()
+        answered.wait()
         done.store(true, ordering: .releasing)
-        while !reader.isFinished { Thread.sleep(forTimeInterval: 0.005) }
+        stopped.wait()
         #expect(failures.withLock { $0 } == [])
-        let counts = seen.withLock { $0 }
-        #expect(counts.isSubset(of: [200, 700]), "reader saw counts \(counts.sorted())")
-        #expect(counts.contains(700))
+        #expect(rounds.withLock { $0 } == Array(repeating: [200], count: 5) + [[700]])
     }
 }

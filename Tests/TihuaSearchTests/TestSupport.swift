@@ -43,7 +43,7 @@ func addVectors(_ index: TihuaIndex, _ name: String, _ values: [Float], dimensio
     let c = try index.prepareCollection(name)
     let unit = unitRows(values, dimension)
     let count = values.count / dimension
-    try index.update(c) { w in
+    try index.write(c) { w in
         try unit.withUnsafeBufferPointer {
             try w.addVectors(ids: (0..<count).map { "\(prefix)\($0)" }, vectors: $0.baseAddress!, dimension: dimension)
         }
@@ -71,5 +71,14 @@ func reference(_ stored: [Float], _ queries: QueryMatrix, k: Int) -> [[(row: Int
             (row: r, score: (0..<d).reduce(0.0) { $0 + Double(stored[r * d + $1]) * Double(queries.values[q * d + $1]) })
         }
         return Array(scores.sorted { $0.score > $1.score || ($0.score == $1.score && $0.row < $1.row) }.prefix(k))
+    }
+}
+
+extension TihuaIndex {
+    /// A published, empty collection.
+    func makeCollection(_ name: String) throws -> Collection {
+        let c = try prepareCollection(name)
+        try write(c) { _ in }
+        return c
     }
 }

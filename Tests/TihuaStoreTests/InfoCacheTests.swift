@@ -10,15 +10,15 @@ import Testing
     @Test func metadataFollowsEveryWrite() throws {
         let dir = TemporaryFolder()
         let index = try TihuaIndex(path: dir.path, create: true)
-        let a = try index.createCollection("a")
-        let b = try index.createCollection("b")
+        let a = try index.makeCollection("a")
+        let b = try index.makeCollection("b")
         var rng = SeededRandom(seed: 7)
         for round in 1...3 {
             var v = rng.vectors(5, 4)
             try v.withUnsafeMutableBufferPointer { p in
                 try VectorCheck.normalizeRows(p.baseAddress!, count: 5, dimension: 4) { "\($0)" }
             }
-            try index.update(a) { w in
+            try index.write(a) { w in
                 try v.withUnsafeBufferPointer {
                     try w.addVectors(ids: (0..<5).map { "r\(round)-\($0)" }, vectors: $0.baseAddress!, dimension: 4)
                 }
@@ -29,7 +29,7 @@ import Testing
         }
         // A second handle on the same folder (another process, in effect).
         let other = try TihuaIndex(path: dir.path)
-        _ = try other.update(try other.requireCollection("a")) { try $0.delete("r1-0") }
+        _ = try other.write(try #require(try other.collection("a"))) { try $0.delete("r1-0") }
         #expect(try index.read { try $0.info(a).vectorCount } == 14)
     }
 }

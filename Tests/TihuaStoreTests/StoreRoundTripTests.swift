@@ -11,8 +11,8 @@ import Testing
         let values = rng.vectors(n, dim)
         do {
             let index = try TihuaIndex(path: dir.path, create: true)
-            let c = try index.createCollection("vecs")
-            try index.update(c) { w in
+            let c = try index.makeCollection("vecs")
+            try index.write(c) { w in
                 var v = values
                 try v.withUnsafeMutableBufferPointer { b in
                     try VectorCheck.normalizeRows(b.baseAddress!, count: n, dimension: dim) { "row \($0)" }
@@ -46,9 +46,9 @@ import Testing
     @Test func documentsAreStoredBesideRecords() throws {
         let dir = TemporaryFolder()
         let index = try TihuaIndex(path: dir.path, create: true)
-        let c = try index.createCollection("poems")
+        let c = try index.makeCollection("poems")
         let doc = Array("{\"title\":\"静夜思\"}".utf8)
-        try index.update(c) { w in
+        try index.write(c) { w in
             let first = try doc.withUnsafeBytes { try w.addRecord(id: "p1", document: $0) }
             let again = try doc.withUnsafeBytes { try w.addRecord(id: "p1", document: $0) }
             #expect(first && !again)
@@ -63,7 +63,7 @@ import Testing
     @Test func appendingInSeveralWritesFillsTheLastBlock() throws {
         let dir = TemporaryFolder()
         let index = try TihuaIndex(path: dir.path, create: true)
-        let c = try index.createCollection("v")
+        let c = try index.makeCollection("v")
         var rng = SeededRandom(seed: 2)
         let dim = 8
         var all: [Float] = []
@@ -73,7 +73,7 @@ import Testing
                 try VectorCheck.normalizeRows(b.baseAddress!, count: 37, dimension: dim) { "\($0)" }
             }
             all += v
-            try index.update(c) { w in
+            try index.write(c) { w in
                 try v.withUnsafeBufferPointer {
                     try w.addVectors(ids: (0..<37).map { "p\(part)-\($0)" }, vectors: $0.baseAddress!, dimension: dim)
                 }
@@ -91,19 +91,19 @@ import Testing
     @Test func deleteMovesTheLastRowIntoTheHole() throws {
         let dir = TemporaryFolder()
         let index = try TihuaIndex(path: dir.path, create: true)
-        let c = try index.createCollection("v")
+        let c = try index.makeCollection("v")
         let dim = 4
         var v: [Float] = (0..<(10 * dim)).map { Float($0 % dim == 0 ? $0 / dim + 1 : 0) }
         try v.withUnsafeMutableBufferPointer { b in
             try VectorCheck.normalizeRows(b.baseAddress!, count: 10, dimension: dim) { "\($0)" }
         }
-        try index.update(c) { w in
+        try index.write(c) { w in
             try v.withUnsafeBufferPointer {
                 try w.addVectors(ids: (0..<10).map { "r\($0)" }, vectors: $0.baseAddress!, dimension: dim)
             }
         }
-        #expect(try index.update(c) { try $0.delete("r3") })
-        #expect(try index.update(c) { try $0.delete("r3") } == false)
+        #expect(try index.write(c) { try $0.delete("r3") })
+        #expect(try index.write(c) { try $0.delete("r3") } == false)
         try index.read { txn in
             let s = try txn.snapshot(c)
             #expect(s.vectorCount == 9)
@@ -120,7 +120,7 @@ import Testing
     @Test func aNewerSchemaIsRefused() throws {
         let dir = TemporaryFolder()
         let index = try TihuaIndex(path: dir.path, create: true)
-        try index.write { txn in
+        try index.rawWrite { txn in
             try Array("99".utf8).withUnsafeBytes { try txn.put(index.meta, Schema.versionKey, $0, "schema") }
         }
         #expect {
@@ -141,7 +141,7 @@ import Testing
     @Test func invalidCollectionNamesAreRefused() throws {
         let dir = TemporaryFolder()
         let index = try TihuaIndex(path: dir.path, create: true)
-        #expect(throws: StoreError.self) { try index.createCollection("a/b") }
-        #expect(throws: StoreError.self) { try index.createCollection("") }
+        #expect(throws: StoreError.self) { try index.makeCollection("a/b") }
+        #expect(throws: StoreError.self) { try index.makeCollection("") }
     }
 }

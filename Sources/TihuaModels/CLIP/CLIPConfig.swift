@@ -62,8 +62,11 @@ public struct CLIPConfig: Sendable, Equatable {
         try self.init(json: readWholeFile(path), file: path)
     }
 
-    /// Reads the sizes; keys a real config always has are required, the rest
-    /// take transformers' defaults. Settings this code does not run are refused.
+    /// Reads the sizes. A key that is absent takes transformers' default
+    /// (ChineseCLIPTextConfig / ChineseCLIPVisionConfig), as
+    /// `from_pretrained` does, and `text_config_dict` / `vision_config_dict`
+    /// (older exports) override `text_config` / `vision_config`. Settings
+    /// this code does not run are refused.
     public init(json bytes: [UInt8], file: String = "config.json") throws {
         let root = try ConfigReader(bytes: bytes, file: file)
         if let type = root.value("model_type")?.stringValue, type != "chinese_clip" {
@@ -71,13 +74,13 @@ public struct CLIPConfig: Sendable, Equatable {
         }
         projectionDim = try root.optionalInt("projection_dim") ?? 512
 
-        let t = try root.nested("text_config")
+        let t = try root.merged("text_config", "text_config_dict")
         text = CLIPTextConfig(
-            hiddenSize: try t.int("hidden_size"),
-            layers: try t.int("num_hidden_layers"),
-            heads: try t.int("num_attention_heads"),
-            intermediateSize: try t.int("intermediate_size"),
-            vocabSize: try t.int("vocab_size"),
+            hiddenSize: try t.optionalInt("hidden_size") ?? 768,
+            layers: try t.optionalInt("num_hidden_layers") ?? 12,
+            heads: try t.optionalInt("num_attention_heads") ?? 12,
+            intermediateSize: try t.optionalInt("intermediate_size") ?? 3072,
+            vocabSize: try t.optionalInt("vocab_size") ?? 30522,
             maxPositions: try t.optionalInt("max_position_embeddings", minimum: 2) ?? 512,
             typeVocabSize: try t.optionalInt("type_vocab_size") ?? 2,
             layerNormEps: Float(try t.positiveDouble("layer_norm_eps", default: 1e-12)),
@@ -90,14 +93,14 @@ public struct CLIPConfig: Sendable, Equatable {
             throw t.unsupported("position_embedding_type", "'\(positionType)' is not supported (only 'absolute')")
         }
 
-        let v = try root.nested("vision_config")
+        let v = try root.merged("vision_config", "vision_config_dict")
         vision = CLIPVisionConfig(
-            hiddenSize: try v.int("hidden_size"),
-            layers: try v.int("num_hidden_layers"),
-            heads: try v.int("num_attention_heads"),
-            intermediateSize: try v.int("intermediate_size"),
-            imageSize: try v.int("image_size"),
-            patchSize: try v.int("patch_size"),
+            hiddenSize: try v.optionalInt("hidden_size") ?? 768,
+            layers: try v.optionalInt("num_hidden_layers") ?? 12,
+            heads: try v.optionalInt("num_attention_heads") ?? 12,
+            intermediateSize: try v.optionalInt("intermediate_size") ?? 3072,
+            imageSize: try v.optionalSquare("image_size") ?? 224,
+            patchSize: try v.optionalSquare("patch_size") ?? 32,
             channels: try v.optionalInt("num_channels") ?? 3,
             layerNormEps: Float(try v.positiveDouble("layer_norm_eps", default: 1e-5)),
             activation: try v.activation("hidden_act", default: "quick_gelu"))
@@ -113,5 +116,16 @@ public struct CLIPConfig: Sendable, Equatable {
         if let p = try v.optionalInt("projection_dim"), p != projectionDim {
             throw v.unsupported("projection_dim", "\(p) disagrees with the top-level projection_dim \(projectionDim)")
         }
+    }
+}
+
+extension CLIPConfig {
+    /// Every size and setting the forward passes use, in a fixed text form
+    /// (part of the model identity; float settings by their bits).
+    var identityDescription: String {
+        let t = text, v = vision
+        return "text \(t.hiddenSize) \(t.layers) \(t.heads) \(t.intermediateSize) \(t.vocabSize) \(t.maxPositions) \(t.typeVocabSize) \(t.layerNormEps.bitPattern) \(t.activation.rawValue); "
+            + "vision \(v.hiddenSize) \(v.layers) \(v.heads) \(v.intermediateSize) \(v.imageSize) \(v.patchSize) \(v.channels) \(v.layerNormEps.bitPattern) \(v.activation.rawValue); "
+            + "projection \(projectionDim)"
     }
 }

@@ -1,55 +1,103 @@
 import Foundation
 
-/// A Chinese-CLIP model folder (`config.json`, `model.safetensors`,
-/// `vocab.txt`, as downloaded from `OFA-Sys/chinese-clip-vit-base-patch16`)
-/// opened for embedding texts and images into one space.
+/// A Chinese-CLIP model folder (`config.json`, `vocab.txt`,
+/// `preprocessor_config.json` and the weights as `model.safetensors`,
+/// `pytorch_model.bin` or a sharded set, as downloaded from
+/// `OFA-Sys/chinese-clip-vit-*`) opened for embedding texts and images into
+/// one space.
 ///
-/// Opening maps the weights without reading them and validates the header
-/// and every tensor's shape against the config.
-public final class CLIPModel: @unchecked Sendable {
+/// Opening maps the weights without copying them and validates the header
+/// (or pickle) and every tensor's shape against the config. The identity
+/// hashes every weight the first time a version of the files is seen and is
+/// then read from the identity cache.
+public final class CLIPModel: Sendable {
     public let config: CLIPConfig
     public let tokenizer: BertTokenizer
     public let text: CLIPTextTower
     public let vision: CLIPVisionTower
-    /// A fingerprint of config, vocabulary and weights (see `ModelIdentity`).
+    /// A fingerprint of config, vocabulary and every weight value (see `ModelIdentity`).
     public let identity: String
     /// Texts per forward pass by default (grouped by length to limit padding).
     public static let defaultTextBatchSize = 32
     /// Images per forward pass by default.
     public static let defaultImageBatchSize = 8
+    /// The identity's prefix.
+    static let architecture = "chinese-clip"
 
     /// Dimension of the embeddings (`projection_dim`).
     public var dimension: Int { config.projectionDim }
 
-    /// Opens a model folder.
-    public convenience init(folder: String) throws {
-        let configPath = folder + "/config.json", weightsPath = folder + "/model.safetensors", vocabPath = folder + "/vocab.txt"
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: folder, isDirectory: &isDirectory), isDirectory.boolValue else {
-            throw ModelError(.io, "\(folder): not a model folder (expected config.json, model.safetensors, vocab.txt)")
+    /// Opens a model folder. `identityCache` remembers identities between
+    /// runs (nil: hash every weight on every open).
+    public convenience init(folder: String, identityCache: ModelIdentityCache? = .standard) throws {
+        let parts = try CLIPModel.openParts(folder)
+        let binder = WeightBinder(source: parts.weights, configName: parts.folder.configPath)
+        try self.init(config: parts.config, binder: binder, tokenizer: parts.tokenizer) { binder in
+            ModelIdentity.resolve(architecture: Self.architecture, config: parts.configBytes, vocabulary: parts.vocabularyBytes,
+                                  files: parts.weights.backingFiles, cache: identityCache) {
+                ModelIdentity.compute(prefix: Self.architecture, configDescription: parts.config.identityDescription,
+                                      vocabulary: parts.tokenizer.vocabulary.tokens, tensors: binder.bound)
+            }
         }
-        let configBytes = try readWholeFile(configPath)
-        let config = try CLIPConfig(json: configBytes, file: configPath)
-        let vocabBytes = try readWholeFile(vocabPath)
-        let tokenizer = try BertTokenizer(contentsOf: vocabPath)
-        let weights = try SafeTensors(contentsOf: weightsPath)
-        let identity = ModelIdentity.compute(prefix: "chinese-clip", config: configBytes, vocabulary: vocabBytes, weights: weights)
-        try self.init(config: config, weights: weights, tokenizer: tokenizer, identity: identity, configName: configPath)
     }
 
     /// Builds the towers over any weight source (the benchmark's random
     /// weights in memory), checking every tensor the config implies.
-    public init(config: CLIPConfig, weights: TensorSource, tokenizer: BertTokenizer, identity: String,
-                configName: String = "config.json") throws {
+    public convenience init(config: CLIPConfig, weights: TensorSource, tokenizer: BertTokenizer, identity: String,
+                            configName: String = "config.json") throws {
+        try self.init(config: config, binder: WeightBinder(source: weights, configName: configName), tokenizer: tokenizer) { _ in identity }
+    }
+
+    init(config: CLIPConfig, binder: WeightBinder, tokenizer: BertTokenizer, identity: (WeightBinder) -> String) throws {
         guard tokenizer.vocabulary.count <= config.text.vocabSize else {
-            throw ModelError(.shape, "vocab.txt has \(tokenizer.vocabulary.count) tokens but \(configName) text_config.vocab_size is \(config.text.vocabSize)")
+            throw ModelError(.shape, "vocab.txt has \(tokenizer.vocabulary.count) tokens but \(binder.configName) text_config.vocab_size is \(config.text.vocabSize)")
         }
-        let binder = WeightBinder(source: weights, configName: configName)
+        try Self.checkLayout(binder.source)
+        let text = try CLIPTextTower(config: config.text, projectionDim: config.projectionDim, binder: binder)
+        let vision = try CLIPVisionTower(config: config.vision, projectionDim: config.projectionDim, binder: binder)
         self.config = config
         self.tokenizer = tokenizer
-        self.identity = identity
-        self.text = try CLIPTextTower(config: config.text, projectionDim: config.projectionDim, binder: binder)
-        self.vision = try CLIPVisionTower(config: config.vision, projectionDim: config.projectionDim, binder: binder)
+        self.text = text
+        self.vision = vision
+        self.identity = identity(binder)
+    }
+
+    /// What a folder holds, opened and parsed: config, vocabulary, weights.
+    struct Parts {
+        let folder: ModelFolder
+        let configBytes: [UInt8]
+        let config: CLIPConfig
+        let vocabularyBytes: [UInt8]
+        let tokenizer: BertTokenizer
+        let weights: TensorSource
+        let format: WeightFormat
+    }
+
+    static func openParts(_ path: String) throws -> Parts {
+        let folder = try ModelFolder(path: path)
+        let configBytes = try folder.readConfig()
+        let config = try CLIPConfig(json: configBytes, file: folder.configPath)
+        let vocabularyBytes = try readWholeFile(folder.vocabularyPath)
+        let tokenizer = try BertTokenizer(vocabularyBytes: vocabularyBytes, source: folder.vocabularyPath)
+        let (weights, format) = try folder.openWeights()
+        return Parts(folder: folder, configBytes: configBytes, config: config, vocabularyBytes: vocabularyBytes,
+                     tokenizer: tokenizer, weights: weights, format: format)
+    }
+
+    /// Refuses weight layouts other than transformers' ChineseCLIPModel with
+    /// a message that says what is supported: the original Chinese-CLIP
+    /// release (`module.visual.*`, `module.bert.*`), and its ResNet-50 model.
+    static func checkLayout(_ weights: TensorSource) throws {
+        let names = weights.tensorNames
+        guard !names.contains("text_model.embeddings.word_embeddings.weight") else { return }
+        let supported = "supported: the Hugging Face ChineseCLIPModel releases OFA-Sys/chinese-clip-vit-base-patch16, -large-patch14, -large-patch14-336px and -huge-patch14 (config.json, preprocessor_config.json, vocab.txt, pytorch_model.bin or model.safetensors)"
+        let stripped = names.map { $0.hasPrefix("module.") ? String($0.dropFirst(7)) : $0 }
+        if stripped.contains(where: { $0.hasPrefix("visual.layer1.") || $0.hasPrefix("visual.attnpool.") }) {
+            throw ModelError(.unsupported, "\(weights.sourceName): a ResNet-50 vision tower (the original Chinese-CLIP RN50 release) is not supported; \(supported)")
+        }
+        if stripped.contains(where: { $0.hasPrefix("visual.") || $0.hasPrefix("bert.") }) {
+            throw ModelError(.unsupported, "\(weights.sourceName): the original Chinese-CLIP checkpoint layout (module.visual.*, module.bert.*, as in clip_cn_vit-b-16.pt) is not supported; \(supported)")
+        }
     }
 
     /// Token ids of a text as the text tower takes them: `[CLS] … [SEP]`,
@@ -76,7 +124,7 @@ public final class CLIPModel: @unchecked Sendable {
             }
         }
         let result = Embeddings(count: texts.count, dimension: P, values: values)
-        return normalize ? result.normalized() : result
+        return normalize ? try result.normalizedOrThrow { "text \($0) (\"\(texts[$0].prefix(20))\")" } : result
     }
 
     /// Embeds images given as pixel values [count, 3, S, S] (CHW, preprocessed):
@@ -98,7 +146,7 @@ public final class CLIPModel: @unchecked Sendable {
             values += output.projected
         }
         let result = Embeddings(count: count, dimension: P, values: values)
-        return normalize ? result.normalized() : result
+        return normalize ? try result.normalizedOrThrow { "image \($0)" } : result
     }
 
     public func encodeImages(pixelValues: [Float], count: Int, normalize: Bool = true,

@@ -3,18 +3,11 @@ import TihuaCompute
 /// Chinese-CLIP's text tower: BERT (word + position + token-type-0
 /// embeddings, LayerNorm, post-LN blocks), the [CLS] row of the last hidden
 /// state (not BERT's pooler), then `text_projection` without bias.
-public final class CLIPTextTower: @unchecked Sendable {
+public final class CLIPTextTower: @unchecked Sendable {  // immutable after init; `weights` points into `source`, read only
     public let config: CLIPTextConfig
     public let projectionDim: Int
     private let weights: CLIPTextWeights
     private let source: TensorSource   // keeps the weights' memory alive
-    private var fused: [FusedQKV] = []  // built on the first forward pass, under ComputeLock
-
-    /// The fused Q/K/V projections, built on first use (call under ComputeLock).
-    private func fusedProjections() -> [FusedQKV] {
-        if fused.isEmpty { fused = FusedQKV.build(weights.layers.map(\.attention), hidden: config.hiddenSize) }
-        return fused
-    }
 
     init(config: CLIPTextConfig, projectionDim: Int, binder: WeightBinder) throws {
         self.config = config
@@ -60,7 +53,7 @@ public final class CLIPTextTower: @unchecked Sendable {
         guard B > 0 else {
             return Output(lengths: [], sequenceLength: 0, hiddenSize: C, projected: [], hiddenStates: [])
         }
-        return ComputeLock.run { compute(batch, tokens: T, keepHiddenStates: keepHiddenStates) }
+        return ComputeBudget.forwardPass { compute(batch, tokens: T, keepHiddenStates: keepHiddenStates) }
     }
 
     /// The pass itself, on validated input: [B, T] ids → Output.
@@ -78,9 +71,9 @@ public final class CLIPTextTower: @unchecked Sendable {
         embed(batch, into: x, tokens: T)
         var hidden: [[Float]] = keepHiddenStates ? [ws.x.array()] : []
 
-        for (layer, projection) in zip(weights.layers, fusedProjections()) {
+        for layer in weights.layers {
             // x = LN(x + Attention(x)·Woᵀ + bo)
-            ws.selfAttention(projection, input: x, keyMask: mask.pointer)
+            ws.selfAttention(layer.attention, input: x, keyMask: mask.pointer)
             ws.normed.pointer.update(from: x, count: n * C)
             Kernels.linear(out: ws.normed.pointer, inp: ws.context.pointer, weight: layer.attention.outputWeight,
                            bias: layer.attention.outputBias, rows: n, inFeatures: C, outFeatures: C, accumulate: true)

@@ -4,18 +4,11 @@ import TihuaCompute
 /// without bias, class token, position embeddings, `pre_layrnorm`, pre-LN
 /// blocks with quick-GELU, `post_layernorm` on the class token, then
 /// `visual_projection` without bias.
-public final class CLIPVisionTower: @unchecked Sendable {
+public final class CLIPVisionTower: @unchecked Sendable {  // immutable after init; `weights` points into `source`, read only
     public let config: CLIPVisionConfig
     public let projectionDim: Int
     private let weights: CLIPVisionWeights
     private let source: TensorSource   // keeps the weights' memory alive
-    private var fused: [FusedQKV] = []  // built on the first forward pass, under ComputeLock
-
-    /// The fused Q/K/V projections, built on first use (call under ComputeLock).
-    private func fusedProjections() -> [FusedQKV] {
-        if fused.isEmpty { fused = FusedQKV.build(weights.layers.map(\.attention), hidden: config.hiddenSize) }
-        return fused
-    }
 
     init(config: CLIPVisionConfig, projectionDim: Int, binder: WeightBinder) throws {
         self.config = config
@@ -52,7 +45,7 @@ public final class CLIPVisionTower: @unchecked Sendable {
             throw ModelError(.invalidInput, "vision tower: pixel value \(i) (image \(i / c.pixelsPerImage)) is \(pixels[i])")
         }
         guard B > 0 else { return Output(count: 0, tokens: T, hiddenSize: C, projected: [], pooled: [], hiddenStates: []) }
-        return ComputeLock.run { compute(pixels.baseAddress!, count: B, keepHiddenStates: keepHiddenStates) }
+        return ComputeBudget.forwardPass { compute(pixels.baseAddress!, count: B, keepHiddenStates: keepHiddenStates) }
     }
 
     /// The pass itself, on validated input: [B, channels, S, S] → Output.
@@ -65,10 +58,10 @@ public final class CLIPVisionTower: @unchecked Sendable {
         Kernels.layerNorm(out: x, inp: x, weight: weights.preNormWeight, bias: weights.preNormBias, rows: n, channels: C, eps: c.layerNormEps)
         var hidden: [[Float]] = keepHiddenStates ? [ws.x.array()] : []
 
-        for (layer, projection) in zip(weights.layers, fusedProjections()) {
+        for layer in weights.layers {
             // x += Attention(LN1(x))·Woᵀ + bo
             Kernels.layerNorm(out: ws.normed.pointer, inp: x, weight: layer.norm1Weight, bias: layer.norm1Bias, rows: n, channels: C, eps: c.layerNormEps)
-            ws.selfAttention(projection, input: ws.normed.pointer, keyMask: nil)
+            ws.selfAttention(layer.attention, input: ws.normed.pointer, keyMask: nil)
             Kernels.linear(out: x, inp: ws.context.pointer, weight: layer.attention.outputWeight, bias: layer.attention.outputBias,
                            rows: n, inFeatures: C, outFeatures: C, accumulate: true)
             // x += act(LN2(x)·W1ᵀ + b1)·W2ᵀ + b2

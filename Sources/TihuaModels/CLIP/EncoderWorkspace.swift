@@ -29,11 +29,16 @@ final class EncoderWorkspace {
     }
 
     /// context[N, C] = MultiHeadAttention(q, k, v) with
-    /// [q | k | v][N, 3C] = inp[N, C] · [Wq; Wk; Wv]ᵀ + [bq; bk; bv]   (one sgemm)
+    /// q[N, C], k[N, C], v[N, C] = inp[N, C] · Wqᵀ + bq, · Wkᵀ + bk, · Wvᵀ + bv
+    /// written side by side into qkv[N, 3C] (three sgemms straight from the
+    /// weights in the map: no fused copy to build; `bench encode` measures
+    /// one fused sgemm against these three)
     /// keyMask: nil or [B, T] additive.
-    func selfAttention(_ projection: FusedQKV, input: UnsafePointer<Float>, keyMask: UnsafePointer<Float>?) {
+    func selfAttention(_ w: AttentionWeights, input: UnsafePointer<Float>, keyMask: UnsafePointer<Float>?) {
         let n = rows, c = hidden, q = qkv.pointer
-        Kernels.linear(out: q, inp: input, weight: projection.weight, bias: projection.bias, rows: n, inFeatures: c, outFeatures: 3 * c)
+        for (i, (weight, bias)) in [(w.queryWeight, w.queryBias), (w.keyWeight, w.keyBias), (w.valueWeight, w.valueBias)].enumerated() {
+            Kernels.linear(out: q + i * c, ldo: 3 * c, inp: input, weight: weight, bias: bias, rows: n, inFeatures: c, outFeatures: c)
+        }
         let shape = attentionShape
         Kernels.attention(
             shape,

@@ -66,3 +66,11 @@ public struct GPT2Config: Sendable, Equatable {
         }
     }
 }
+
+extension GPT2Config {
+    /// Every size and setting the forward pass uses, in a fixed text form
+    /// (part of the model identity; float settings by their bits).
+    var identityDescription: String {
+        "gpt2 \(vocabSize) \(positions) \(hiddenSize) \(layers) \(heads) \(innerSize) \(layerNormEps.bitPattern) \(activation.rawValue) \(scaleAttentionWeights) \(scaleByInverseLayerIndex) \(tiedEmbeddings)"
+    }
+}

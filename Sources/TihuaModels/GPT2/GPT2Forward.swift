@@ -1,3 +1,5 @@
+import TihuaCompute
+
 /// GPT-2's forward pass over B sequences that share their length: T new
 /// tokens each, at positions length ..< length + T, sequence b in KV-cache
 /// slot b. One sequence (B = 1) is a `GPT2Session`; B sequences decoding in
@@ -78,7 +80,7 @@ final class GPT2Forward {
         }
         let headRows = allPositions ? B * T : B
         ensureCapacity(rows: B * T, logitRows: headRows)
-        ComputeLock.run { forward(tokens, sequences: B, tokensEach: T, start: start, allPositions: allPositions) }
+        ComputeBudget.forwardPass { forward(tokens, sequences: B, tokensEach: T, start: start, allPositions: allPositions) }
         logitRows = headRows
         length = start + T
     }

@@ -2,29 +2,67 @@ import Foundation
 
 /// GPT-2 with a BERT vocabulary, laid out as `uer/gpt2-chinese-poem`
 /// (Conv1D weights (in, out), LM head tied to `wte`, gelu_new), from a folder
-/// holding `config.json`, `model.safetensors` and `vocab.txt`.
-public final class GPT2Model: @unchecked Sendable {
+/// holding `config.json`, `vocab.txt` and the weights (`model.safetensors`,
+/// `pytorch_model.bin` or a sharded set).
+public final class GPT2Model: @unchecked Sendable {  // immutable after init; `weights` points into `source`, read only
     public let config: GPT2Config
     public let tokenizer: BertTokenizer
+    /// A fingerprint of config, vocabulary and every weight value (see `ModelIdentity`).
+    public let identity: String
     let weights: GPT2Weights
     private let source: TensorSource   // keeps the weights' memory alive
+    static let architecture = "gpt2"
 
-    public convenience init(folder: String) throws {
-        let configPath = folder + "/config.json"
-        let config = try GPT2Config(contentsOf: configPath)
-        let tokenizer = try BertTokenizer(contentsOf: folder + "/vocab.txt")
-        let weights = try SafeTensors(contentsOf: folder + "/model.safetensors")
-        try self.init(config: config, weights: weights, tokenizer: tokenizer, configName: configPath)
+    /// Opens a model folder. `identityCache` remembers identities between
+    /// runs (nil: hash every weight on every open).
+    public convenience init(folder: String, identityCache: ModelIdentityCache? = .standard) throws {
+        let parts = try GPT2Model.openParts(folder)
+        try self.init(config: parts.config, binder: WeightBinder(source: parts.weights, configName: parts.folder.configPath),
+                      tokenizer: parts.tokenizer) { binder in
+            ModelIdentity.resolve(architecture: Self.architecture, config: parts.configBytes, vocabulary: parts.vocabularyBytes,
+                                  files: parts.weights.backingFiles, cache: identityCache) {
+                ModelIdentity.compute(prefix: Self.architecture, configDescription: parts.config.identityDescription,
+                                      vocabulary: parts.tokenizer.vocabulary.tokens, tensors: binder.bound)
+            }
+        }
     }
 
-    public init(config: GPT2Config, weights: TensorSource, tokenizer: BertTokenizer, configName: String = "config.json") throws {
+    public convenience init(config: GPT2Config, weights: TensorSource, tokenizer: BertTokenizer, configName: String = "config.json",
+                            identity: String = "gpt2-in-memory") throws {
+        try self.init(config: config, binder: WeightBinder(source: weights, configName: configName), tokenizer: tokenizer) { _ in identity }
+    }
+
+    init(config: GPT2Config, binder: WeightBinder, tokenizer: BertTokenizer, identity: (WeightBinder) -> String) throws {
         guard tokenizer.vocabulary.count <= config.vocabSize else {
-            throw ModelError(.shape, "vocab.txt has \(tokenizer.vocabulary.count) tokens but \(configName) vocab_size is \(config.vocabSize)")
+            throw ModelError(.shape, "vocab.txt has \(tokenizer.vocabulary.count) tokens but \(binder.configName) vocab_size is \(config.vocabSize)")
         }
         self.config = config
         self.tokenizer = tokenizer
-        self.weights = try GPT2Weights(WeightBinder(source: weights, configName: configName), config)
-        self.source = weights
+        self.weights = try GPT2Weights(binder, config)
+        self.source = binder.source
+        self.identity = identity(binder)
+    }
+
+    /// What a folder holds, opened and parsed: config, vocabulary, weights.
+    struct Parts {
+        let folder: ModelFolder
+        let configBytes: [UInt8]
+        let config: GPT2Config
+        let vocabularyBytes: [UInt8]
+        let tokenizer: BertTokenizer
+        let weights: TensorSource
+        let format: WeightFormat
+    }
+
+    static func openParts(_ path: String) throws -> Parts {
+        let folder = try ModelFolder(path: path)
+        let configBytes = try folder.readConfig()
+        let config = try GPT2Config(json: configBytes, file: folder.configPath)
+        let vocabularyBytes = try readWholeFile(folder.vocabularyPath)
+        let tokenizer = try BertTokenizer(vocabularyBytes: vocabularyBytes, source: folder.vocabularyPath)
+        let (weights, format) = try folder.openWeights()
+        return Parts(folder: folder, configBytes: configBytes, config: config, vocabularyBytes: vocabularyBytes,
+                     tokenizer: tokenizer, weights: weights, format: format)
     }
 
     /// A fresh KV cache and scratch space for one sequence.

@@ -45,6 +45,6 @@ extension CLIPModel {
     /// The L2-normalised embedding of one JPEG file.
     public func encodeImage(file: String, input: CLIPImageInput) throws -> [Float] {
         let pixels = try input.pixelValues(files: [file])[0].get()
-        return Array(try encodeImages(pixelValues: pixels, count: 1).row(0))
+        return Array(try encodeImages(pixelValues: pixels, count: 1, normalize: false).normalizedOrThrow { _ in file }.row(0))
     }
 }

@@ -81,7 +81,7 @@ public enum JPEGDecoder {
     private static func withDecoder<T>(source: String,
                                        _ body: (OpaquePointer) throws -> T) throws -> T {
         guard let decoder = tihua_jpeg_create() else {
-            throw ModelError(.io, "\(source): out of memory creating the JPEG decoder")
+            throw ModelError(.outOfMemory, "\(source): out of memory creating the JPEG decoder")
         }
         defer { tihua_jpeg_destroy(decoder) }
         return try body(decoder)
@@ -132,7 +132,7 @@ public enum JPEGDecoder {
             throw ModelError(.unsupported, detail.hasPrefix("unsupported")
                 ? "\(source): \(detail)" : "\(source): unsupported JPEG (\(detail))")
         case TIHUA_JPEG_NO_MEMORY.rawValue:
-            throw ModelError(.io, "\(source): out of memory decoding JPEG (\(detail))")
+            throw ModelError(.outOfMemory, "\(source): out of memory decoding JPEG (\(detail))")
         default:
             throw ModelError(.invalidInput, "\(source): JPEG decoder misuse (\(detail))")
         }

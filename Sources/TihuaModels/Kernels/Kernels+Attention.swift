@@ -38,8 +38,8 @@ extension Kernels {
     /// keyMask: nil or [B, Tk] additive (0 to keep a key, a large negative
     /// number for padding). causal: query i sits at position Tk − Tq + i and
     /// sees only keys 0…that position (GPT-2 with a KV cache).
-    /// The pairs run in parallel on all cores with OpenBLAS held to one
-    /// thread, so BLAS threads and ours never compete for the cores.
+    /// The pairs run in parallel on the threads of a forward pass
+    /// (`ComputeBudget`), each with single-threaded BLAS.
     static func attention(
         _ shape: AttentionShape, _ x: AttentionOperands, scale: Float,
         keyMask: UnsafePointer<Float>? = nil, causal: Bool = false,
@@ -47,35 +47,33 @@ extension Kernels {
     ) {
         let (tq, tk, d) = (shape.queries, shape.keys, shape.headDim)
         let pairs = shape.batch * shape.heads
-        let parts = shape.flops >= 2e6 ? Parallel.cores : 1
-        BLAS.withThreads(1) {
-            Parallel.forEachChunk(count: pairs, parts: parts) { chunk, range in
-                let scores = scratch + chunk * tq * tk
-                for pair in range {
-                    let b = pair / shape.heads, h = pair % shape.heads
-                    let q = x.q + b * tq * x.ldq + h * d
-                    let k = x.k + b * (x.kvStride ?? tk * x.ldk) + h * d
-                    let v = x.v + b * (x.kvStride ?? tk * x.ldv) + h * d
-                    let out = x.out + b * tq * x.ldo + h * d
-                    BLAS.sgemm(m: tq, n: tk, k: d, a: q, lda: x.ldq, b: k, ldb: x.ldk, bTransposed: true,
-                               c: scores, ldc: tk, alpha: scale)
-                    for i in 0..<tq {
-                        let row = scores + i * tk
-                        if let keyMask {
-                            let m = keyMask + b * tk
-                            for j in 0..<tk { row[j] += m[j] }
-                        }
-                        if causal {
-                            let visible = tk - tq + i + 1
-                            softmax(row, count: visible)
-                            for j in visible..<tk { row[j] = 0 }
-                        } else {
-                            softmax(row, count: tk)
-                        }
+        let parts = shape.flops >= 2e6 ? ComputeBudget.threadsPerPass : 1
+        Parallel.forEachChunk(count: pairs, parts: parts) { chunk, range in
+            let scores = scratch + chunk * tq * tk
+            for pair in range {
+                let b = pair / shape.heads, h = pair % shape.heads
+                let q = x.q + b * tq * x.ldq + h * d
+                let k = x.k + b * (x.kvStride ?? tk * x.ldk) + h * d
+                let v = x.v + b * (x.kvStride ?? tk * x.ldv) + h * d
+                let out = x.out + b * tq * x.ldo + h * d
+                BLAS.sgemm(m: tq, n: tk, k: d, a: q, lda: x.ldq, b: k, ldb: x.ldk, bTransposed: true,
+                           c: scores, ldc: tk, alpha: scale)
+                for i in 0..<tq {
+                    let row = scores + i * tk
+                    if let keyMask {
+                        let m = keyMask + b * tk
+                        for j in 0..<tk { row[j] += m[j] }
                     }
-                    BLAS.sgemm(m: tq, n: d, k: tk, a: scores, lda: tk, b: v, ldb: x.ldv, bTransposed: false,
-                               c: out, ldc: x.ldo)
+                    if causal {
+                        let visible = tk - tq + i + 1
+                        softmax(row, count: visible)
+                        for j in visible..<tk { row[j] = 0 }
+                    } else {
+                        softmax(row, count: tk)
+                    }
                 }
+                BLAS.sgemm(m: tq, n: d, k: tk, a: scores, lda: tk, b: v, ldb: x.ldv, bTransposed: false,
+                           c: out, ldc: x.ldo)
             }
         }
     }

@@ -15,8 +15,26 @@ extension Kernels {
         precondition(!(accumulate && activation != nil), "a residual add takes no activation")
         BLAS.sgemm(m: rows, n: outFeatures, k: inFeatures,
                    a: inp, lda: inFeatures, b: weight, ldb: inFeatures, bTransposed: true,
-                   c: out, ldc: outFeatures, beta: accumulate ? 1 : 0)
+                   c: out, ldc: outFeatures, beta: accumulate ? 1 : 0, threads: ComputeBudget.threadsPerPass)
         biasActivation(out, bias: bias, rows: rows, channels: outFeatures, activation: activation)
+    }
+
+    /// nn.Linear into a column block of a wider buffer, whose rows are `ldo` floats apart:
+    ///   out[N, OC] (row stride ldo) = inp[N, IC] · weight[OC, IC]ᵀ + bias[OC]
+    static func linear(
+        out: UnsafeMutablePointer<Float>, ldo: Int, inp: UnsafePointer<Float>,
+        weight: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+        rows: Int, inFeatures: Int, outFeatures: Int
+    ) {
+        BLAS.sgemm(m: rows, n: outFeatures, k: inFeatures,
+                   a: inp, lda: inFeatures, b: weight, ldb: inFeatures, bTransposed: true,
+                   c: out, ldc: ldo)
+        forEachRowRange(rows: rows, width: outFeatures) { range in
+            for r in range {
+                let row = out + r * ldo
+                for c in 0..<outFeatures { row[c] += bias[c] }
+            }
+        }
     }
 
     /// GPT-2's Conv1D, whose weight is stored transposed against nn.Linear:
@@ -30,7 +48,7 @@ extension Kernels {
         precondition(!(accumulate && activation != nil), "a residual add takes no activation")
         BLAS.sgemm(m: rows, n: outFeatures, k: inFeatures,
                    a: inp, lda: inFeatures, b: weight, ldb: outFeatures, bTransposed: false,
-                   c: out, ldc: outFeatures, beta: accumulate ? 1 : 0)
+                   c: out, ldc: outFeatures, beta: accumulate ? 1 : 0, threads: ComputeBudget.threadsPerPass)
         biasActivation(out, bias: bias, rows: rows, channels: outFeatures, activation: activation)
     }
 

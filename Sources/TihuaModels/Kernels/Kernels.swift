@@ -8,10 +8,10 @@ public enum Kernels {
     /// hand-off costs more than the work.
     static let parallelThreshold = 1 << 15
 
-    /// Runs `body` over row ranges of `rows` rows of `width` floats, on all
-    /// cores when the pass is large enough.
+    /// Runs `body` over row ranges of `rows` rows of `width` floats, on the
+    /// threads of a forward pass (`ComputeBudget`) when the pass is large enough.
     static func forEachRowRange(rows: Int, width: Int, _ body: (Range<Int>) -> Void) {
-        let parts = rows * width >= parallelThreshold ? Parallel.cores : 1
+        let parts = rows * width >= parallelThreshold ? ComputeBudget.threadsPerPass : 1
         Parallel.forEachChunk(count: rows, parts: parts) { _, range in body(range) }
     }
 }

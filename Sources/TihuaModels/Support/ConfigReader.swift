@@ -36,10 +36,28 @@ struct ConfigReader {
         return v
     }
 
-    func nested(_ k: String) throws -> ConfigReader {
-        guard let v = value(k) else { throw ModelError(.format, "\(file): missing key '\(key(k))'") }
-        guard let o = v.objectValue else { throw error(k, "expected an object, found \(v.brief)") }
-        return ConfigReader(file: file, path: key(k), object: o)
+    /// The object at `k` (empty when absent) with the keys of the object at
+    /// `override` (older exports' `*_config_dict`) taking precedence.
+    func merged(_ k: String, _ override: String) throws -> ConfigReader {
+        var object: [String: JSONValue] = [:]
+        for key in [k, override] {
+            guard let v = value(key) else { continue }
+            guard let o = v.objectValue else { throw error(key, "expected an object, found \(v.brief)") }
+            object.merge(o) { _, new in new }
+        }
+        return ConfigReader(file: file, path: key(k), object: object)
+    }
+
+    /// An integer, or a list of two equal integers (a square size), or nil.
+    func optionalSquare(_ k: String) throws -> Int? {
+        guard let v = value(k) else { return nil }
+        if let pair = v.arrayValue {
+            guard pair.count == 2, let a = pair[0].intValue, let b = pair[1].intValue, a == b else {
+                throw unsupported(k, "\(v.rendered) is not a square size; only square images and patches are supported")
+            }
+            return try checkedInt(k, pair[0], minimum: 1)
+        }
+        return try checkedInt(k, v, minimum: 1)
     }
 
     /// A required integer ≥ `minimum`.

@@ -1,4 +1,5 @@
 import Foundation
+import TihuaCompute
 
 /// The "basic" half of BertTokenizer (do_lower_case = true): clean the text,
 /// put spaces around CJK characters, split on whitespace, lower-case and
@@ -93,10 +94,5 @@ enum BertBasicTokenizer {
 
     /// The CJK Unified Ideographs blocks BERT splits one character at a time
     /// (not Hangul, kana or CJK punctuation).
-    static func isCJK(_ v: UInt32) -> Bool {
-        (0x4E00...0x9FFF).contains(v) || (0x3400...0x4DBF).contains(v)
-            || (0x20000...0x2A6DF).contains(v) || (0x2A700...0x2B73F).contains(v)
-            || (0x2B740...0x2B81F).contains(v) || (0x2B820...0x2CEAF).contains(v)
-            || (0xF900...0xFAFF).contains(v) || (0x2F800...0x2FA1F).contains(v)
-    }
+    static func isCJK(_ v: UInt32) -> Bool { CJK.isIdeograph(v) }
 }

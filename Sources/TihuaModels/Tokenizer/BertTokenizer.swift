@@ -30,10 +30,15 @@ public struct BertTokenizer: Sendable {
 
     /// Loads vocab.txt.
     public init(contentsOf path: String) throws {
+        try self.init(vocabularyBytes: try readWholeFile(path), source: path)
+    }
+
+    /// vocab.txt's bytes; `source` names the file in errors.
+    public init(vocabularyBytes bytes: [UInt8], source: String) throws {
         do {
-            try self.init(vocabulary: BertVocabulary(contentsOf: path))
-        } catch let error as ModelError where !error.message.hasPrefix(path) {
-            throw ModelError(error.kind, "\(path): \(error.message)")
+            try self.init(vocabulary: BertVocabulary(bytes: bytes, source: source))
+        } catch let error as ModelError where !error.message.hasPrefix(source) {
+            throw ModelError(error.kind, "\(source): \(error.message)")
         }
     }
 

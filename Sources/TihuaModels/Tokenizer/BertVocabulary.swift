@@ -18,13 +18,20 @@ public struct BertVocabulary: Sendable {
     }
 
     public init(contentsOf path: String) throws {
-        let bytes = try readWholeFile(path)
+        try self.init(bytes: try readWholeFile(path), source: path)
+    }
+
+    /// vocab.txt's bytes. Lines end in LF or CRLF (a file saved on Windows
+    /// reads as transformers reads it, not as tokens ending in CR).
+    public init(bytes: [UInt8], source: String) throws {
         guard let text = String(validating: bytes, as: UTF8.self) else {
-            throw ModelError(.format, "\(path): vocabulary is not valid UTF-8")
+            throw ModelError(.format, "\(source): vocabulary is not valid UTF-8")
         }
-        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        var lines = text.utf8.split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == 0x0D ? line.dropLast() : line[...], as: UTF8.self)
+        }
         if lines.last == "" { lines.removeLast() }
-        guard !lines.isEmpty else { throw ModelError(.format, "\(path): vocabulary is empty") }
+        guard !lines.isEmpty else { throw ModelError(.format, "\(source): vocabulary is empty") }
         self.init(tokens: lines)
     }
 

@@ -1,6 +1,6 @@
 /// Float32 tensors owned in memory: the benchmark's random weights, and the
 /// source a safetensors file is written from.
-public final class InMemoryTensors: TensorSource, @unchecked Sendable {
+public final class InMemoryTensors: TensorSource, @unchecked Sendable {  // filled before it is shared, then read only
     public let sourceName: String
     private var storage: [String: (shape: [Int], values: UnsafeMutableBufferPointer<Float>)] = [:]
     /// Names in insertion order (the order a file is written in).
@@ -25,11 +25,17 @@ public final class InMemoryTensors: TensorSource, @unchecked Sendable {
         names.append(name)
     }
 
-    public func shape(of name: String) -> [Int]? { storage[name]?.shape }
+    public var tensorNames: [String] { names.sorted() }
+
+    public func describe(_ name: String) -> TensorDescription? {
+        storage[name].map { TensorDescription(dtype: .f32, shape: $0.shape) }
+    }
+
+    public var backingFiles: [FileStatus] { [] }
 
     public func floats(_ name: String) throws -> UnsafeBufferPointer<Float> {
         guard let entry = storage[name] else {
-            throw ModelError(.shape, "\(sourceName): missing tensor '\(name)'")
+            throw ModelError(.notFound, "\(sourceName): missing tensor '\(name)'")
         }
         return UnsafeBufferPointer(start: entry.values.baseAddress, count: entry.shape.reduce(1, *))
     }

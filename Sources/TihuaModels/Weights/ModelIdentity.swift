@@ -1,45 +1,70 @@
-/// A model's fingerprint, recorded by an index so that a query embedded by
-/// another model is refused. Stable across runs, different for different
-/// weights, and cheap: it never reads a whole 753 MB file.
-enum ModelIdentity {
-    static let sampleCount = 16
-    static let sampleBytes = 64 << 10
+import TihuaCompute
 
-    /// 64-bit FNV-1a over config.json, vocab.txt, the safetensors length
-    /// prefix and header, and 16 samples of 64 KiB evenly spaced over the
-    /// data section (all of it when smaller). Rendered `PREFIX-<16 hex digits>`.
-    static func compute(prefix: String, config: [UInt8], vocabulary: [UInt8], weights: SafeTensors) -> String {
-        var hash = FNV1a()
-        hash.add(config)
-        hash.add(vocabulary)
-        let file = weights.fileBytes
-        hash.add(UnsafeRawBufferPointer(rebasing: file[0..<weights.dataStart]))
-        let dataSize = file.count - weights.dataStart
-        if dataSize <= sampleCount * sampleBytes {
-            hash.add(UnsafeRawBufferPointer(rebasing: file[weights.dataStart...]))
-        } else {
-            for i in 0..<sampleCount {
-                let start = weights.dataStart + i * (dataSize - sampleBytes) / (sampleCount - 1)
-                hash.add(UnsafeRawBufferPointer(rebasing: file[start..<(start + sampleBytes)]))
+/// A model's identity, recorded by an index so that vectors or queries from
+/// another model are refused. It is computed from what the model computes
+/// with — the architecture and sizes read from config.json, the vocabulary's
+/// tokens, and the float32 values of every tensor the model binds — so the
+/// same weights have the same identity whether they come from safetensors, a
+/// torch zip, a legacy checkpoint or shards, and any change to any value
+/// gives another identity. Rendered `PREFIX-<32 hex digits>` (XXH3-128).
+public enum ModelIdentity {
+    /// Tensors are hashed in blocks of this many bytes, on all cores; the
+    /// result does not depend on the number of cores.
+    static let blockBytes = 4 << 20
+
+    static func compute(prefix: String, configDescription: String, vocabulary: [String],
+                        tensors: [WeightBinder.Bound]) -> String {
+        // Every block of every tensor, hashed in parallel.
+        var blocks: [(tensor: Int, range: Range<Int>)] = []
+        for (i, t) in tensors.enumerated() {
+            let size = t.values.count * MemoryLayout<Float>.size
+            for start in stride(from: 0, to: max(size, 1), by: blockBytes) {
+                blocks.append((i, start..<min(size, start + blockBytes)))
             }
         }
-        return prefix + "-" + hash.hex
+        var digests = [(UInt64, UInt64)](repeating: (0, 0), count: blocks.count)
+        digests.withUnsafeMutableBufferPointer { out in
+            Parallel.forEachChunk(count: blocks.count) { _, range in
+                for b in range {
+                    let raw = UnsafeRawBufferPointer(tensors[blocks[b].tensor].values)
+                    out[b] = ContentHash.of(UnsafeRawBufferPointer(rebasing: raw[blocks[b].range]))
+                }
+            }
+        }
+        let hash = ContentHash()
+        defer { hash.free() }
+        hash.add("tihua model identity 2")
+        hash.add(prefix)
+        hash.add(configDescription)
+        hash.add(vocabulary.count)
+        for token in vocabulary { hash.add(token) }
+        hash.add(tensors.count)
+        var b = 0
+        for (i, t) in tensors.enumerated() {
+            hash.add(t.name)
+            hash.add(t.shape.count)
+            for d in t.shape { hash.add(d) }
+            while b < blocks.count, blocks[b].tensor == i {
+                withUnsafeBytes(of: digests[b].0) { hash.add($0) }
+                withUnsafeBytes(of: digests[b].1) { hash.add($0) }
+                b += 1
+            }
+        }
+        return prefix + "-" + ContentHash.hex(hash.digest())
     }
 }
 
-/// 64-bit FNV-1a.
-struct FNV1a {
-    private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-    mutating func add(_ bytes: some Sequence<UInt8>) {
-        for b in bytes {
-            value ^= UInt64(b)
-            value = value &* 0x0000_0100_0000_01b3
-        }
-    }
-
-    var hex: String {
-        let digits = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - digits.count) + digits
+extension ModelIdentity {
+    /// The identity from `cache` when the files are unchanged, else
+    /// `compute()` (hashing every bound tensor), stored for next time.
+    /// Tensors held in memory (no backing files) are never cached.
+    static func resolve(architecture: String, config: [UInt8], vocabulary: [UInt8], files: [FileStatus],
+                        cache: ModelIdentityCache?, compute: () -> String) -> String {
+        guard let cache, !files.isEmpty else { return compute() }
+        let key = ModelIdentityCache.key(architecture: architecture, config: config, vocabulary: vocabulary, files: files)
+        if let known = cache.lookup(key) { return known }
+        let identity = compute()
+        cache.store(key, identity)
+        return identity
     }
 }

@@ -1,94 +1,55 @@
-import Foundation
-
 /// A safetensors file, memory-mapped and validated at open. Tensors are
-/// pointers into the map (float32 ones are not copied); F16 and BF16 tensors
-/// are converted to float32 the first time they are asked for and kept.
-/// Every pointer handed out is valid for the lifetime of this object.
-public final class SafeTensors: @unchecked Sendable {
+/// pointers into the map (aligned float32 ones are not copied); F16, BF16
+/// and F64 tensors are converted to float32 the first time they are asked
+/// for and kept. Every pointer handed out is valid for the lifetime of this
+/// object.
+public final class SafeTensors: TensorSource, Sendable {
     /// The path (or name) used in error messages.
     public let source: String
     public let tensors: [String: SafeTensorInfo]
     public let metadata: [String: String]
-    /// The whole file: length prefix, JSON header and data section.
-    let fileBytes: UnsafeRawBufferPointer
-    /// Offset of the data section in `fileBytes`.
-    let dataStart: Int
-
-    private let storage: AnyObject
-    private let lock = NSLock()
-    private var converted: [String: UnsafeMutableBufferPointer<Float>] = [:]
+    let table: TensorTable
 
     /// Maps and validates the file at `path`.
     public convenience init(contentsOf path: String) throws {
         let file = try MappedFile(path: path)
-        try self.init(bytes: file.bytes, storage: file, source: path)
+        try self.init(bytes: file.bytes, owner: file, files: [file.status], source: path)
     }
 
     /// Validates an in-memory copy of a file (tests, fuzzing, generated files).
     public convenience init(bytes: [UInt8], source: String) throws {
         let box = AlignedBytes(bytes)
-        try self.init(bytes: box.bytes, storage: box, source: source)
+        try self.init(bytes: box.bytes, owner: box, files: [], source: source)
     }
 
-    private init(bytes: UnsafeRawBufferPointer, storage: AnyObject, source: String) throws {
+    private init(bytes: UnsafeRawBufferPointer, owner: AnyObject, files: [FileStatus], source: String) throws {
         let header = try SafeTensorsHeader(file: bytes, source: source)
         self.source = source
         self.tensors = header.tensors
         self.metadata = header.metadata
-        self.fileBytes = bytes
-        self.dataStart = header.dataStart
-        self.storage = storage
-    }
-
-    deinit {
-        for buffer in converted.values { buffer.deallocate() }
+        var layouts: [String: TensorLayout] = [:]
+        for (name, info) in header.tensors {
+            let start = header.dataStart + info.dataOffsets.lowerBound
+            let data = UnsafeRawBufferPointer(rebasing: bytes[start..<(start + info.dataOffsets.count)])
+            layouts[name] = try TensorLayout(name: name, dtype: info.dtype, shape: info.shape, bytes: data, source: source)
+        }
+        table = TensorTable(source: source, layouts: layouts, files: files, owners: [owner])
     }
 
     /// Tensor names in sorted order.
-    public var names: [String] { tensors.keys.sorted() }
+    public var names: [String] { table.names }
 
     /// The header entry of `name`, or an error naming the missing tensor.
     public func info(_ name: String) throws -> SafeTensorInfo {
         guard let info = tensors[name] else {
-            throw ModelError(.shape, "\(source): missing tensor '\(name)'")
+            throw ModelError(.notFound, "\(source): missing tensor '\(name)'")
         }
         return info
     }
 
     /// The raw bytes of a tensor inside the map.
     public func rawBytes(_ name: String) throws -> UnsafeRawBufferPointer {
-        let info = try info(name)
-        let start = dataStart + info.dataOffsets.lowerBound
-        return UnsafeRawBufferPointer(rebasing: fileBytes[start..<(start + info.dataOffsets.count)])
-    }
-
-    /// The tensor as float32 values. Aligned F32 data is returned in place;
-    /// F16, BF16 and unaligned F32 are converted once and cached.
-    public func floats(_ name: String) throws -> UnsafeBufferPointer<Float> {
-        let info = try info(name)
-        let raw = try rawBytes(name)
-        let count = info.elementCount
-        if info.dtype == .f32, count == 0 || Int(bitPattern: raw.baseAddress) % MemoryLayout<Float>.alignment == 0 {
-            guard count > 0, let base = raw.baseAddress else { return UnsafeBufferPointer(start: nil, count: 0) }
-            return UnsafeBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: count)
-        }
-        lock.lock()
-        defer { lock.unlock() }
-        if let done = converted[name] { return UnsafeBufferPointer(done) }
-        let out = UnsafeMutableBufferPointer<Float>.allocate(capacity: max(count, 1))
-        switch info.dtype {
-        case .f32:
-            for i in 0..<count { out[i] = Float(bitPattern: raw.loadUnaligned(fromByteOffset: 4 * i, as: UInt32.self)) }
-        case .f16:
-            for i in 0..<count { out[i] = HalfFloat.toFloat(raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) }
-        case .bf16:
-            for i in 0..<count { out[i] = Float(bitPattern: UInt32(raw.loadUnaligned(fromByteOffset: 2 * i, as: UInt16.self)) << 16) }
-        default:
-            out.deallocate()
-            throw ModelError(.unsupported, "\(source): tensor '\(name)' has dtype \(info.dtype.rawValue); weights must be F32, F16 or BF16")
-        }
-        converted[name] = out
-        return UnsafeBufferPointer(start: out.baseAddress, count: count)
+        try table.layout(name).contiguousBytes!
     }
 
     /// A copy of the tensor as float32 values.
@@ -98,55 +59,33 @@ public final class SafeTensors: @unchecked Sendable {
 
     /// A copy of an integer tensor (I64, I32, U8 …) as Int values.
     public func integerArray(_ name: String) throws -> [Int] {
-        let info = try info(name)
-        let raw = try rawBytes(name)
-        let n = info.elementCount
-        switch info.dtype {
-        case .i64: return (0..<n).map { Int(raw.loadUnaligned(fromByteOffset: 8 * $0, as: Int64.self)) }
-        case .i32: return (0..<n).map { Int(raw.loadUnaligned(fromByteOffset: 4 * $0, as: Int32.self)) }
-        case .i16: return (0..<n).map { Int(raw.loadUnaligned(fromByteOffset: 2 * $0, as: Int16.self)) }
-        case .i8: return (0..<n).map { Int(raw.loadUnaligned(fromByteOffset: $0, as: Int8.self)) }
-        case .u8, .bool: return (0..<n).map { Int(raw[$0]) }
-        default:
-            throw ModelError(.unsupported, "\(source): tensor '\(name)' has dtype \(info.dtype.rawValue), not an integer type")
-        }
+        try table.layout(name).integers(source: source)
     }
+
+    // MARK: TensorSource
+
+    public var sourceName: String { source }
+    public var tensorNames: [String] { table.names }
+    public func describe(_ name: String) -> TensorDescription? {
+        tensors[name].map { TensorDescription(dtype: $0.dtype, shape: $0.shape) }
+    }
+    /// The tensor as float32 values: aligned F32 data in place; F16, BF16,
+    /// F64 and unaligned F32 converted once and cached.
+    public func floats(_ name: String) throws -> UnsafeBufferPointer<Float> { try table.floats(name) }
+    public var backingFiles: [FileStatus] { table.files }
 }
 
-/// An owned, 16-byte-aligned copy of some bytes.
-private final class AlignedBytes {
+/// An owned, 64-byte-aligned copy of some bytes.
+final class AlignedBytes: @unchecked Sendable {  // immutable after init
     let bytes: UnsafeRawBufferPointer
     private let base: UnsafeMutableRawPointer
 
     init(_ source: [UInt8]) {
-        let base = UnsafeMutableRawPointer.allocate(byteCount: max(source.count, 1), alignment: 16)
+        let base = UnsafeMutableRawPointer.allocate(byteCount: max(source.count, 1), alignment: 64)
         source.withUnsafeBytes { if let p = $0.baseAddress { base.copyMemory(from: p, byteCount: $0.count) } }
         self.base = base
         bytes = UnsafeRawBufferPointer(start: base, count: source.count)
     }
 
     deinit { base.deallocate() }
-}
-
-/// IEEE 754 half precision to single precision, by bits (Float16 is not
-/// available on every platform Swift runs on).
-enum HalfFloat {
-    static func toFloat(_ h: UInt16) -> Float {
-        let sign = UInt32(h & 0x8000) << 16
-        let exponent = Int(h >> 10) & 0x1F
-        var mantissa = UInt32(h & 0x03FF)
-        switch exponent {
-        case 0:
-            if mantissa == 0 { return Float(bitPattern: sign) }
-            // Subnormal: normalise the mantissa.
-            var e = -1
-            repeat { mantissa <<= 1; e += 1 } while mantissa & 0x0400 == 0
-            mantissa &= 0x03FF
-            return Float(bitPattern: sign | UInt32(127 - 15 - e) << 23 | mantissa << 13)
-        case 0x1F:
-            return Float(bitPattern: sign | 0x7F80_0000 | mantissa << 13)
-        default:
-            return Float(bitPattern: sign | UInt32(exponent - 15 + 127) << 23 | mantissa << 13)
-        }
-    }
 }

@@ -1,26 +1,7 @@
-/// Element types a safetensors file may declare. Only the float types can be
-/// read as model weights; the others are known so that a file holding them
-/// (e.g. an I64 `position_ids` buffer) still validates.
-public enum SafeTensorsDType: String, Sendable, CaseIterable {
-    case bool = "BOOL", u8 = "U8", i8 = "I8", f8E4M3 = "F8_E4M3", f8E5M2 = "F8_E5M2"
-    case i16 = "I16", u16 = "U16", f16 = "F16", bf16 = "BF16"
-    case i32 = "I32", u32 = "U32", f32 = "F32"
-    case i64 = "I64", u64 = "U64", f64 = "F64"
-
-    public var byteSize: Int {
-        switch self {
-        case .bool, .u8, .i8, .f8E4M3, .f8E5M2: return 1
-        case .i16, .u16, .f16, .bf16: return 2
-        case .i32, .u32, .f32: return 4
-        case .i64, .u64, .f64: return 8
-        }
-    }
-}
-
 /// One validated header entry. `dataOffsets` is relative to the data section.
 public struct SafeTensorInfo: Sendable, Equatable {
     public let name: String
-    public let dtype: SafeTensorsDType
+    public let dtype: TensorDType
     public let shape: [Int]
     public let dataOffsets: Range<Int>
 
@@ -94,7 +75,7 @@ struct SafeTensorsHeader {
         }
         guard let fields = entry.objectValue else { throw bad("entry is \(entry.brief), not an object") }
         guard let dtypeText = fields["dtype"]?.stringValue else { throw bad("missing string 'dtype'") }
-        guard let dtype = SafeTensorsDType(rawValue: dtypeText) else { throw bad("unknown dtype '\(dtypeText)'") }
+        guard let dtype = TensorDType(rawValue: dtypeText) else { throw bad("unknown dtype '\(dtypeText)'") }
         guard let shapeValues = fields["shape"]?.arrayValue else { throw bad("missing array 'shape'") }
         var shape: [Int] = []
         for v in shapeValues {

@@ -10,11 +10,11 @@ public enum SafeTensorsWriter {
     /// A tensor to write: its header fields and its raw little-endian bytes.
     public struct Entry: Sendable {
         public var name: String
-        public var dtype: SafeTensorsDType
+        public var dtype: TensorDType
         public var shape: [Int]
         public var bytes: [UInt8]
 
-        public init(name: String, dtype: SafeTensorsDType, shape: [Int], bytes: [UInt8]) {
+        public init(name: String, dtype: TensorDType, shape: [Int], bytes: [UInt8]) {
             self.name = name
             self.dtype = dtype
             self.shape = shape
@@ -27,7 +27,7 @@ public enum SafeTensorsWriter {
     }
 
     /// Length prefix and padded JSON header for tensors laid out in order.
-    public static func header(_ layout: [(name: String, dtype: SafeTensorsDType, shape: [Int], byteCount: Int)],
+    public static func header(_ layout: [(name: String, dtype: TensorDType, shape: [Int], byteCount: Int)],
                               metadata: [String: String] = [:]) -> [UInt8] {
         var parts: [String] = []
         if !metadata.isEmpty {
@@ -58,7 +58,7 @@ public enum SafeTensorsWriter {
     /// Writes float32 tensors held in memory to `path`, streaming them (a
     /// 753 MB model is never copied), in `tensors.names` order.
     public static func write(_ tensors: InMemoryTensors, to path: String, metadata: [String: String] = ["format": "pt"]) throws {
-        let layout = try tensors.names.map { name -> (String, SafeTensorsDType, [Int], Int) in
+        let layout = try tensors.names.map { name -> (String, TensorDType, [Int], Int) in
             let values = try tensors.floats(name)
             return (name, .f32, tensors.shape(of: name)!, values.count * 4)
         }

@@ -26,15 +26,12 @@ public struct KeywordImport {
         }
         let collection = try index.prepareCollection(BuiltinCollection.keywords)
         var summary = ImportSummary()
-        try index.stagedWrite(collection) { staged in
-            try staged.batch { writer in
-                summary = ImportSummary()
-                for (keyword, _) in keywords {
-                    if try writer.addRecord(id: keyword, document: nil) {
-                        summary.imported += 1
-                    } else {
-                        summary.duplicates += 1
-                    }
+        try index.write(collection) { writer in
+            for (keyword, _) in keywords {
+                if try writer.addRecord(id: keyword, document: nil) {
+                    summary.imported += 1
+                } else {
+                    summary.duplicates += 1
                 }
             }
         }

@@ -17,7 +17,7 @@ public struct ImportSummary: Codable, Sendable, Equatable {
 
 /// Imports poem corpora into the `poems` collection, all or nothing for
 /// readers. Files are read in groups of about 32 MiB: while one group is
-/// written (in batches of a staged write published at the end), the next is
+/// written (in batches of one write, published at the end), the next is
 /// parsed on the other cores, so memory stays bounded by two groups.
 public struct PoemImport {
     public var paths: [String]
@@ -91,7 +91,7 @@ public struct PoemImport {
         var summary = ImportSummary()
         var doneBytes = 0
         var rhymes = try RhymeTable.stored(in: index)
-        try index.stagedWrite(collection) { staged in
+        try index.write(collection) { writer in
             var next = groups.first.map { group in Background { try self.parse(group) } }
             defer { next?.wait() }  // never leave a parse running behind an error
             for g in groups.indices {
@@ -101,14 +101,13 @@ public struct PoemImport {
                 summary.skippedRecords += group.skipped
                 var start = 0
                 while start < group.poems.count {
-                    let range = start..<min(group.poems.count, start + batchSize)
-                    let duplicates = try staged.batch { writer -> [Int] in
-                        try range.filter { i in
-                            try !group.documents[i].withUnsafeBytes {
-                                try writer.addRecord(id: group.poems[i].id, document: $0)
-                            }
+                    let range = start..<(start + min(max(1, batchSize), group.poems.count - start))
+                    let duplicates = try range.filter { i in
+                        try !group.documents[i].withUnsafeBytes {
+                            try writer.addRecord(id: group.poems[i].id, document: $0)
                         }
                     }
+                    try writer.commitBatch()
                     for i in duplicates { group.rhymes.remove(lines: group.poems[i].lines) }
                     summary.imported += range.count - duplicates.count
                     summary.duplicates += duplicates.count
@@ -118,7 +117,7 @@ public struct PoemImport {
                 rhymes.merge(group.rhymes)
                 doneBytes += group.bytes
             }
-            staged.attachments[RhymeTable.attachmentName] = rhymes.encoded()
+            try writer.setAttachment(RhymeTable.attachmentName, rhymes.encoded())
         }
         return summary
     }

@@ -32,7 +32,7 @@ public struct EmbedJob {
 
     /// Embeds the records of `name` that lack a vector; returns how many.
     private func embed(_ name: String, progress: (String, Int, Int) -> Void,
-                       text: (RecordView) throws -> String) throws -> Int {
+                       text: (StoredRecord) throws -> String) throws -> Int {
         guard let collection = try index.collection(name) else { return 0 }
         let pending: [(id: String, text: String)] = try index.read { txn in
             let snapshot = try txn.snapshot(collection)
@@ -50,11 +50,11 @@ public struct EmbedJob {
         var done = 0
         progress(name, 0, pending.count)
         while done < pending.count {
-            let batch = pending[done..<min(pending.count, done + batchSize)]
+            let batch = pending[done..<(done + min(max(1, batchSize), pending.count - done))]
             let vectors = try model.encodeTexts(batch.map(\.text)).checkedUnitRows {
                 "the embedding of \(name) '\(batch[batch.startIndex + $0].id)'"
             }
-            try index.update(collection) { writer in
+            try index.write(collection) { writer in
                 try ModelBinding.check(writer.info, identity: model.identity)
                 try vectors.withUnsafeBufferPointer {
                     try writer.attachVectors(ids: batch.map(\.id), vectors: $0.baseAddress!, dimension: model.dimension)

@@ -78,7 +78,7 @@ public struct ImageLibrary {
         var done = 0
         progress(0, fresh.count)
         while done < fresh.count {
-            let batch = Array(fresh[done..<min(fresh.count, done + batchSize)])
+            let batch = Array(fresh[done..<(done + min(max(1, batchSize), fresh.count - done))])
             var ids: [String] = []
             var pixels: [Float] = []
             for (file, result) in zip(batch, input.pixelValues(files: batch)) {
@@ -94,7 +94,7 @@ public struct ImageLibrary {
             if !ids.isEmpty {
                 let vectors = try model.encodeImages(pixelValues: pixels, count: ids.count)
                     .checkedUnitRows { "the embedding of image \(ids[$0])" }
-                try index.update(collection) { writer in
+                try index.write(collection) { writer in
                     try ModelBinding.check(writer.info, identity: model.identity)
                     try vectors.withUnsafeBufferPointer {
                         try writer.addVectors(ids: ids, vectors: $0.baseAddress!, dimension: model.dimension)

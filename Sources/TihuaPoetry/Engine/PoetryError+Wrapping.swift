@@ -1,4 +1,5 @@
 import Foundation
+import TihuaFormats
 import TihuaModels
 import TihuaSearch
 import TihuaStore
@@ -13,6 +14,8 @@ extension PoetryError {
         case let e as StoreError:
             self.init(Self.kind(of: e.kind), e.message)
         case let e as SearchError:
+            self.init(Self.kind(of: e.kind), e.message)
+        case let e as FormatError:
             self.init(Self.kind(of: e.kind), e.message)
         case let e as ModelError:
             self.init(Self.kind(of: e.kind), e.message)
@@ -29,29 +32,40 @@ extension PoetryError {
         case .invalidInput: return .badInput
         case .schema: return .unsupported
         case .corrupt: return .corrupt
-        case .busy: return .busy
+        case .notAnIndex: return .badInput
+        case .readOnly: return .readOnly
+        case .noSpace, .outOfMemory, .io: return .io
         case .lmdb(let code):
             switch code {
             // MDB_PAGE_NOTFOUND, MDB_CORRUPTED, MDB_PANIC, MDB_VERSION_MISMATCH, MDB_INVALID
             case -30797, -30796, -30795, -30794, -30793: return .corrupt
             case -30781: return .badInput  // MDB_BAD_VALSIZE: a key LMDB cannot hold
-            case ENOENT: return .notFound
             default: return .io
             }
         }
     }
 
+    static func kind(of kind: FormatError.Kind) -> Kind {
+        switch kind {
+        case .notFound: return .notFound
+        case .invalidInput: return .badInput
+        case .io: return .io
+        }
+    }
+
     static func kind(of kind: SearchError.Kind) -> Kind {
         switch kind {
-        case .invalidArgument, .dimensionMismatch, .invalidQuery, .notEnoughVectors: return .badInput
+        case .invalidArgument, .dimensionMismatch, .invalidQuery: return .badInput
         case .noIVF: return .notReady
         }
     }
 
     static func kind(of kind: ModelError.Kind) -> Kind {
         switch kind {
-        case .io: return .io
+        case .io, .outOfMemory: return .io
+        case .notFound: return .notFound
         case .format, .shape, .invalidInput: return .badInput
+        case .numerical: return .corrupt  // NaN or zero embeddings: damaged weights
         case .unsupported: return .unsupported
         }
     }

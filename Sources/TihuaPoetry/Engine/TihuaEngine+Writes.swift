@@ -1,3 +1,4 @@
+import TihuaFormats
 import TihuaModels
 import TihuaSearch
 import TihuaStore
@@ -62,16 +63,18 @@ extension TihuaEngine {
 
     /// Deletes records and their vectors (IVF entries too) in one transaction.
     public func delete(_ request: DeleteRequest) throws(PoetryError) -> DeleteSummary {
+        try wrappingErrors { try Collection.validate(name: request.collection) }
         for id in request.ids {
             if let problem = RecordID.problem(with: id) {
-                throw PoetryError(.badInput, "cannot delete '\(id)' from collection '\(request.collection)': \(problem)")
+                throw PoetryError(.badInput, "cannot delete \(quoted(id)) from collection '\(request.collection)': \(problem)")
             }
         }
         let index = try writableIndex()
         let deleted = try wrappingErrors {
-            try Collection.validate(name: request.collection)
-            let c = try index.requireCollection(request.collection)
-            return try index.update(c) { writer in try request.ids.filter { try writer.delete($0) }.count }
+            guard let c = try index.collection(request.collection) else {
+                throw StoreError.noCollection(request.collection, in: index.path)
+            }
+            return try index.write(c) { writer in try writer.delete(ids: request.ids) }
         }
         return DeleteSummary(deleted: deleted, missing: request.ids.count - deleted)
     }

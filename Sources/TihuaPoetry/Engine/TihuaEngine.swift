@@ -29,11 +29,10 @@ import TihuaStore
 ///   seeing the last published state until a write publishes.
 /// - A model is built at most once (`LoadOnce`): threads that need it while
 ///   it loads wait for that one load. Its weights are only read afterwards.
-/// - Model forward passes are serialised process-wide by TihuaModels (each
-///   pass already uses every core); a bounded compute budget that lets a few
-///   passes share the cores replaces that serialisation in TihuaCompute.
-///   Long passes do not hold a read transaction: a query is embedded first,
-///   then searched.
+/// - Model forward passes run within TihuaCompute's `ComputeBudget`: at most
+///   `concurrentPasses` at once (one by default; a server configures it once
+///   at start), each on its share of the cores. Long passes do not hold a read
+///   transaction: a query is embedded first, then searched.
 /// - Progress closures run on the calling thread.
 public final class TihuaEngine: Sendable {
     /// What the engine may do to its index.
@@ -103,9 +102,9 @@ public final class TihuaEngine: Sendable {
 
     static func openIndex(_ path: String, access: IndexAccess) throws(PoetryError) -> TihuaIndex {
         try checkFolderPath(path)
-        // Until the store opens an index without a write transaction, a
-        // read-only engine opens it as the store does and refuses writes itself.
-        return try wrappingErrors { try TihuaIndex(path: path, create: access == .create) }
+        // Read-only: the store never begins a write transaction (and refuses
+        // writes); an index this process cannot write opens that way too.
+        return try wrappingErrors { try TihuaIndex(path: path, create: access == .create, readOnly: access == .readOnly) }
     }
 
     /// A folder that does not exist yet: if a file stands where one of its

@@ -1,3 +1,5 @@
+import TihuaCompute
+
 /// Where a line of a generated poem comes from (cento lines only).
 public struct LineSource: Codable, Sendable, Equatable {
     public let id: String
@@ -43,8 +45,6 @@ public struct GeneratedPoem: Codable, Sendable, Equatable {
         return lines.allSatisfy { $0.text.count == length && $0.text.unicodeScalars.allSatisfy(Self.isCJK) }
     }
 
-    static func isCJK(_ u: Unicode.Scalar) -> Bool {
-        (0x4E00...0x9FFF).contains(u.value) || (0x3400...0x4DBF).contains(u.value)
-            || (0x20000...0x2FA1F).contains(u.value) || (0xF900...0xFAFF).contains(u.value)
-    }
+    /// A CJK ideograph, as the tokenizer counts one (`CJK.isIdeograph`).
+    static func isCJK(_ u: Unicode.Scalar) -> Bool { CJK.isIdeograph(u) }
 }

@@ -71,7 +71,7 @@ public struct RhymeTable: Sendable, Equatable {
     public static func stored(in index: TihuaIndex) throws -> RhymeTable {
         guard let poems = try index.collection(BuiltinCollection.poems) else { return RhymeTable() }
         return try index.read { txn in
-            try txn.snapshot(poems).attachment(attachmentName).map(RhymeTable.init(encoded:)) ?? RhymeTable()
+            try txn.snapshot(poems).attachment(attachmentName).map { bytes in bytes.withUnsafeBytes { RhymeTable(encoded: $0) } } ?? RhymeTable()
         }
     }
 

@@ -37,6 +37,9 @@ public struct PoetryIndex: Sendable {
 
     public init(index: TihuaIndex) { self.index = index }
 
+    /// Keywords considered at most for a diverse selection.
+    public static let maxDiversityPool = 10_000
+
     /// Hits and the collections that were searched only in part.
     public struct Searched<Hit: Sendable>: Sendable {
         public let hits: [Hit]
@@ -56,7 +59,10 @@ public struct PoetryIndex: Sendable {
         let c = try handle(BuiltinCollection.keywords)
         return try index.read { txn in
             let snapshot = try embedded(txn, c, model: model)
-            let pool = diversity == nil ? k : max(k, min(10 * k, snapshot.vectorCount))
+            // The diversity pool: 10·k, at most every keyword and at most
+            // `maxDiversityPool` (its cost grows with k × pool); k itself may be huge.
+            let pool = diversity == nil ? k
+                : min(max(k, k > snapshot.vectorCount / 10 ? snapshot.vectorCount : 10 * k), snapshot.vectorCount, Self.maxDiversityPool)
             let hits = try VectorSearch.neighbors(snapshot, try QueryMatrix(query, dimension: query.count),
                                                   k: pool, method: .exact).hits(query: 0)
             var chosen = Array(hits.indices.prefix(k))
@@ -126,7 +132,7 @@ public struct PoetryIndex: Sendable {
     /// The stored embedding of poem `id` and the model that made it.
     public func poemVector(_ id: String) throws -> (vector: [Float], model: String) {
         if let problem = RecordID.problem(with: id) {
-            throw PoetryError(.badInput, "cannot look up poem '\(id)': \(problem)")
+            throw PoetryError(.badInput, "cannot look up poem \(quoted(id)): \(problem)")
         }
         let c = try handle(BuiltinCollection.poems)
         return try index.read { txn in
@@ -145,7 +151,7 @@ public struct PoetryIndex: Sendable {
     public func poems(ids: [String]) throws -> [Poem?] {
         for id in ids {
             if let problem = RecordID.problem(with: id) {
-                throw PoetryError(.badInput, "cannot look up poem '\(id)': \(problem)")
+                throw PoetryError(.badInput, "cannot look up poem \(quoted(id)): \(problem)")
             }
         }
         let c = try handle(BuiltinCollection.poems)
@@ -192,7 +198,7 @@ public struct PoetryIndex: Sendable {
         return [Coverage(collection: info.name, embedded: info.vectorCount, count: info.recordCount)]
     }
 
-    static func decodePoem(_ record: RecordView, _ decoder: JSONDecoder, index: TihuaIndex) throws -> Poem {
+    static func decodePoem(_ record: StoredRecord, _ decoder: JSONDecoder, index: TihuaIndex) throws -> Poem {
         do {
             return try decoder.decode(Poem.self, from: Data(record.document))
         } catch {

@@ -1,19 +1,18 @@
 import CLMDB
 
-/// A read-only snapshot of the index. Valid only inside the `read` (or
-/// `write`) closure that received it: pointers it hands out point into the
-/// memory map and must not escape the closure; using the transaction after
-/// the closure returns is a programming error and traps.
+/// A read-only snapshot of the index. Valid only inside the `read` closure
+/// (or the write) that received it: everything it hands out is copied, or
+/// lent to a closure; using the transaction after its closure returns is a
+/// programming error and traps.
 public class ReadTransaction {
     let txn: OpaquePointer
-    unowned let environment: Environment
-    /// The index this transaction belongs to (set before user code sees it).
-    unowned(unsafe) var index: TihuaIndex!
+    /// The index this transaction belongs to.
+    let index: TihuaIndex
     private(set) var isValid = true
 
-    init(_ txn: OpaquePointer, environment: Environment) {
+    init(_ txn: OpaquePointer, index: TihuaIndex) {
         self.txn = txn
-        self.environment = environment
+        self.index = index
     }
 
     func invalidate() { isValid = false }
@@ -74,6 +73,16 @@ public class ReadTransaction {
     func forEach(in dbi: MDB_dbi, from: UInt64,
                  _ body: (_ key: UnsafeRawBufferPointer, _ value: UnsafeRawBufferPointer) throws -> Bool) throws {
         try withKey(from) { try forEach(in: dbi, from: $0, body) }
+    }
+
+    /// Brings database `dbi` up to date in this transaction. LMDB refreshes a
+    /// named database's root on its first use in each transaction, a write
+    /// to the transaction that must happen before worker threads share it.
+    func touch(_ dbi: MDB_dbi) throws {
+        ensureValid()
+        var cursor: OpaquePointer?
+        try check(mdb_cursor_open(txn, dbi, &cursor), "open a cursor")
+        mdb_cursor_close(cursor)
     }
 
     /// Number of entries in a database.

@@ -25,6 +25,9 @@ struct BenchEncodeCommand: ParsableCommand {
     @Flag(name: .long, help: "Skip writing the ~750 MB model folder and timing its open.")
     var skipOpen = false
 
+    @Option(name: .long, help: ArgumentHelp("Measure this model folder (any weight format) instead of random weights in memory.", valueName: "dir"))
+    var model: String?
+
     @OptionGroup var output: OutputOptions
 
     func validate() throws {
@@ -38,7 +41,8 @@ struct BenchEncodeCommand: ParsableCommand {
         options.imageBatch = min(8, images)
         options.texts = texts
         options.textBatch = min(32, texts)
-        options.measureOpen = !skipOpen
+        options.measureOpen = !skipOpen && model == nil
+        options.modelFolder = model
         let report = try EncoderBenchmark.run(options) { printNote("… \($0)") }
         if output.json {
             try printJSONLine(report)
@@ -50,6 +54,7 @@ struct BenchEncodeCommand: ParsableCommand {
         printLine("image tower           \(f(report.imageGFLOPPerSecond)) GFLOP/s  (\(f(report.imageGFLOPPerImage, 2)) GFLOP per image, 2 per multiply-add)")
         printLine("sgemm \(report.sgemmShape.padding(toLength: 15, withPad: " ", startingAt: 0)) \(f(report.sgemmGFLOPPerSecond)) GFLOP/s")
         printLine("tower / sgemm         \(f(report.imageEfficiency * 100))%")
+        printLine("q/k/v projections     \(f(report.qkvFusedMilliseconds, 2)) ms fused, \(f(report.qkvSeparateMilliseconds, 2)) ms as three sgemms")
         printLine("poem texts/s          \(f(report.poemTextsPerSecond))  (28 characters, batch \(report.textBatch))")
         printLine("keyword texts/s       \(f(report.keywordTextsPerSecond))  (2 characters, batch \(report.textBatch))")
         if let ms = report.openMilliseconds, let mb = report.modelFileMegabytes {

@@ -1,3 +1,5 @@
+import TihuaCompute
+
 /// Aligns rows of cells into columns for people to read; numbers right-aligned.
 enum TextTable {
     static func align(_ rows: [[String]]) -> [String] {
@@ -14,15 +16,9 @@ enum TextTable {
         }
     }
 
-    /// Terminal columns: CJK and other wide characters take two.
+    /// Terminal columns: CJK and other wide characters take two (`CJK.isWide`).
     static func displayWidth(_ s: String) -> Int {
-        s.unicodeScalars.reduce(0) { width, u in
-            let v = u.value
-            let wide = (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v)
-                || (0xF900...0xFAFF).contains(v) || (0xFE30...0xFE4F).contains(v) || (0xFF00...0xFF60).contains(v)
-                || (0xFFE0...0xFFE6).contains(v) || (0x20000...0x3FFFD).contains(v)
-            return width + (wide ? 2 : 1)
-        }
+        s.unicodeScalars.reduce(0) { width, u in width + (CJK.isWide(u.value) ? 2 : 1) }
     }
 }
 

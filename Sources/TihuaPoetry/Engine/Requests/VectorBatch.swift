@@ -1,3 +1,4 @@
+import TihuaFormats
 import TihuaStore
 
 /// Query vectors for a raw search: `count × dimension` floats, row-major.

@@ -1,0 +1,61 @@
+import TihuaStore
+
+/// Imports a `.npy` matrix and its ids file into a collection, all or
+/// nothing, in batches of about 64 MiB (LMDB bounds one transaction's dirty
+/// pages; the file is read one batch at a time, never whole).
+public struct VectorImport {
+    public let vectorsPath: String
+    public let idsPath: String
+    /// Rows per transaction; nil for about 64 MiB of vectors.
+    public var batchRows: Int?
+
+    public init(vectorsPath: String, idsPath: String, batchRows: Int? = nil) {
+        self.vectorsPath = vectorsPath
+        self.idsPath = idsPath
+        self.batchRows = batchRows
+    }
+
+    /// Returns the number of vectors imported. `progress(done, total)` is
+    /// called after each committed batch.
+    @discardableResult
+    public func run(into index: TihuaIndex, collection name: String,
+                    progress: (Int, Int) -> Void = { _, _ in }) throws -> Int {
+        let file = try NPYFile(path: vectorsPath)
+        let ids = try IDList.read(path: idsPath)
+        guard ids.count == file.rows else {
+            throw FormatError(.invalidInput, "\(idsPath) has \(ids.count) ids but \(vectorsPath) has \(file.rows) rows")
+        }
+        if let existing = try index.info(of: name), let d = existing.dimension, d != file.columns {
+            throw FormatError(.invalidInput, "\(vectorsPath) has dimension \(file.columns) but collection '\(name)' holds \(d)-dimensional vectors")
+        }
+        let collection = try index.prepareCollection(name)
+        try index.read { txn in
+            guard try txn.info(collection.name) != nil else { return }
+            let snapshot = try txn.snapshot(collection)
+            for (line, id) in ids.enumerated() where try snapshot.record(id) != nil {
+                throw FormatError(.invalidInput, "\(idsPath) line \(line + 1): collection '\(name)' already has id '\(id)'")
+            }
+        }
+        let dimension = file.columns
+        let batchRows = max(1, self.batchRows ?? (64 << 20) / (dimension * 4))
+        var buffer = [Float](repeating: 0, count: min(batchRows, max(1, file.rows)) * dimension)
+        try index.write(collection) { writer in
+            var start = 0
+            while start < file.rows {
+                let count = min(batchRows, file.rows - start)
+                let first = start
+                try buffer.withUnsafeMutableBufferPointer { b in
+                    try file.readRows(first, count: count, into: b.baseAddress!)
+                    try VectorCheck.normalizeRows(b.baseAddress!, count: count, dimension: dimension) {
+                        "\(vectorsPath) row \(first + $0) (id '\(ids[first + $0])')"
+                    }
+                    try writer.addVectors(ids: Array(ids[first..<(first + count)]), vectors: b.baseAddress!, dimension: dimension)
+                }
+                try writer.commitBatch()
+                start += count
+                progress(start, file.rows)
+            }
+        }
+        return file.rows
+    }
+}
