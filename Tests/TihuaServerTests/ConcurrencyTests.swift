@@ -100,7 +100,10 @@ final class Signal: Sendable {
                 for i in 0..<16 {
                     group.addTask {
                         let body = i % 2 == 0 ? json(["text": "月\(i)", "k": 3]) : json(["poem": "ccpc_test_v1.0:\(i + 1)", "k": 3])
-                        return try await TestClient.withClient(host: "127.0.0.1", port: port) { connection in
+                        // Passes share the process's compute budget with every other
+                        // suite running now: no read timeout to trip on a loaded machine.
+                        return try await TestClient.withClient(host: "127.0.0.1", port: port,
+                                                               configuration: .init(timeout: .seconds(3600))) { connection in
                             try await connection.post("/v1/poems", headers: [.contentType: "application/json"], body: body)
                                 .head.status
                         }

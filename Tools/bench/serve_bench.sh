@@ -3,7 +3,7 @@
 # the same façade call made in-process (`tihua bench facade`), interleaved.
 #
 #   Tools/bench/serve_bench.sh            # needs wrk (apt-get install wrk) and numpy
-#   DURATION=5s Tools/bench/serve_bench.sh
+#   DURATION=5s SCRATCH=.build-release Tools/bench/serve_bench.sh
 #
 # 1. /v1/search with one 512-d vector over 100,000 random vectors (exact scan);
 # 2. /v1/poems with a text, and /knn-service with the same text (tiny CLIP,
@@ -15,8 +15,9 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-10s}
 work=${TMPDIR:-/tmp}/tihua-serve-bench
-bin=.build/release/tihua
-swift build -c release --product tihua >&2
+scratch=${SCRATCH:-.build}
+swift build -c release --product tihua --scratch-path "$scratch" >&2
+bin=$scratch/release/tihua
 rm -rf "$work"; mkdir -p "$work"
 
 echo "## building the indexes in $work" >&2
