@@ -11,6 +11,7 @@ let package = Package(
         .library(name: "TihuaFormats", targets: ["TihuaFormats"]),
         .library(name: "TihuaModels", targets: ["TihuaModels"]),
         .library(name: "TihuaServer", targets: ["TihuaServer"]),
+        .library(name: "TihuaTraining", targets: ["TihuaTraining"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -30,6 +31,7 @@ let package = Package(
         .systemLibrary(name: "COpenCC", pkgConfig: "opencc", providers: [.apt(["libopencc-dev"])]),
         // xxHash (XXH3-128): model identities hash every weight at memory speed.
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         // libjpeg-turbo behind a small C shim that turns its fatal errors into return codes.
         .target(name: "CTihuaJPEG", linkerSettings: [.linkedLibrary("jpeg")]),
         // SIMD kernels (float32/float16/SQ8 dot products, codecs) with runtime
@@ -44,9 +46,12 @@ let package = Package(
         .target(name: "TihuaFormats", dependencies: ["TihuaStore", "TihuaCompute"]),
         .target(name: "TihuaModels", dependencies: ["TihuaCompute", "CTihuaJPEG", "CXXHash"]),
         .target(name: "TihuaPoetry", dependencies: ["TihuaStore", "TihuaSearch", "TihuaFormats", "TihuaModels", "TihuaCompute", "COpenCC"]),
+        // The GPT-2 trainer (forward and backward on OpenBLAS, AdamW,
+        // checkpoints) and the training data built from the corpora.
+        .target(name: "TihuaTraining", dependencies: ["TihuaModels", "TihuaCompute", "TihuaPoetry", "CZlib"]),
         // Benchmarks and their random weights and synthetic data: used by
         // `tihua bench` and the tests, never by the product's own paths.
-        .target(name: "TihuaBench", dependencies: ["TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaCompute"]),
+        .target(name: "TihuaBench", dependencies: ["TihuaPoetry", "TihuaTraining", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaCompute"]),
         // The HTTP API, clip-retrieval's routes and the web page over the façade.
         .target(name: "TihuaServer", dependencies: [
             "TihuaPoetry", "TihuaModels", "TihuaCompute",
@@ -61,7 +66,7 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
         ]),
         .executableTarget(name: "tihua", dependencies: [
-            "TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaFormats", "TihuaModels", "TihuaCompute", "TihuaBench", "TihuaServer",
+            "TihuaPoetry", "TihuaStore", "TihuaSearch", "TihuaFormats", "TihuaModels", "TihuaCompute", "TihuaBench", "TihuaTraining", "TihuaServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -89,6 +94,7 @@ let package = Package(
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "NIOCore", package: "swift-nio"),
         ]),
+        .testTarget(name: "TihuaTrainingTests", dependencies: ["TihuaTraining", "TihuaModels", "TihuaPoetry", "TihuaTestSupport", "CZlib"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaCLITests", dependencies: ["tihua", "TihuaStore", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
     ]
 )

@@ -44,3 +44,7 @@ echo "== poems for $photo"
 $tihua poems --index "$index" --image "$photo" --k 3
 echo "== a cento (集句) for $photo"
 $tihua generate --index "$index" --image "$photo"
+echo "== a GPT-2 poem for $photo (the generator Tihua trained, Samples/models/gpt2-poem; constrained to the form)"
+$tihua generate --index "$index" --image "$photo" --generator gpt2 --no-repeat --rhyme
+echo "== a GPT-2 poem for the keywords 明月 故乡 (no image)"
+$tihua generate --index "$index" --keywords 明月 故乡 --generator gpt2 --form 7x4

@@ -3,7 +3,7 @@
 # what the tests need: headless chromium and its WebDriver for the web page's
 # browser test, with a CJK font so that its screenshot shows the poems.
 set -euo pipefail
-packages=(pkg-config liblmdb-dev lmdb-utils libopenblas-dev libjpeg-dev libopencc-dev libxxhash-dev
+packages=(pkg-config liblmdb-dev lmdb-utils libopenblas-dev libjpeg-dev libopencc-dev libxxhash-dev zlib1g-dev
           chromium chromium-driver fonts-noto-cjk)
 missing=()
 for p in "${packages[@]}"; do

@@ -2,6 +2,7 @@ import TihuaStore
 import TihuaSearch
 import TihuaModels
 import TihuaCompute
+import TihuaPoetry
 import Foundation
 
 /// Measures GPT-2 generation at the size of `uer/gpt2-chinese-poem`
@@ -27,6 +28,17 @@ public enum GPT2Benchmark {
         public var sixteenCandidatesBatchedSeconds: Double
         /// Candidates whose batched tokens equal the sequential ones (of 16).
         public var batchedCandidatesIdentical: Int
+        /// 16 candidates of 64 new tokens in one batch, free (no stop, 64
+        /// tokens each) against constrained to 7×8 poems (56 characters and
+        /// 8 separators, the last the stop), best of `rounds` each,
+        /// interleaved A/B: new tokens a second.
+        public var freeBatchTokensPerSecond: Double
+        public var constrainedBatchTokensPerSecond: Double
+        /// The same for one sequence at a time (one candidate).
+        public var freeSingleTokensPerSecond: Double
+        public var constrainedSingleTokensPerSecond: Double
+        /// Constrained candidates that are well-formed 7×8 poems (of 16).
+        public var constrainedWellFormed: Int
     }
 
     public static var realSize: GPT2Config {
@@ -61,12 +73,56 @@ public enum GPT2Benchmark {
         let batched = try model.generate(promptIDs: prompt, optionsPerSequence: options)
         let batchedSeconds = Date().timeIntervalSince(start)
 
+        let constraint = try constrainedComparison(model: model, prompt: prompt, rounds: 3)
         return Report(layers: config.layers, hiddenSize: config.hiddenSize, promptTokens: prompt.count,
                       promptMilliseconds: promptSeconds * 1e3, newTokens: n,
                       tokensPerSecond: Double(n) / decodeSeconds, sixteenCandidatesSeconds: candidatesSeconds,
                       candidateTokens: sequential.reduce(0) { $0 + $1.newIDs.count },
                       sixteenCandidatesBatchedSeconds: batchedSeconds,
-                      batchedCandidatesIdentical: zip(sequential, batched).filter { $0 == $1 }.count)
+                      batchedCandidatesIdentical: zip(sequential, batched).filter { $0 == $1 }.count,
+                      freeBatchTokensPerSecond: constraint.freeBatch, constrainedBatchTokensPerSecond: constraint.constrainedBatch,
+                      freeSingleTokensPerSecond: constraint.freeSingle, constrainedSingleTokensPerSecond: constraint.constrainedSingle,
+                      constrainedWellFormed: constraint.wellFormed)
+    }
+
+    /// Free against constrained decoding, interleaved, best of `rounds`.
+    static func constrainedComparison(model: GPT2Model, prompt: [Int], rounds: Int) throws
+        -> (freeBatch: Double, constrainedBatch: Double, freeSingle: Double, constrainedSingle: Double, wellFormed: Int) {
+        let vocabulary = PoemVocabulary(tokenizer: model.tokenizer, logits: model.config.vocabSize)
+        let rules = PoemConstraint.Rules(form: PoemForm(lineLength: 7, lines: 8), layout: .keywords)
+        let stop = model.tokenizer.sepID
+        let options = (0..<16).map {
+            GenerationOptions(strategy: .sample(temperature: 1, topK: 8, topP: 0.95, seed: UInt64($0)), maxNewTokens: 66, stopTokens: [stop])
+        }
+        let free = options.map { o -> GenerationOptions in var o = o; o.maxNewTokens = 64; o.stopTokens = []; return o }
+        func timed(_ body: () throws -> Int) rethrows -> Double {
+            let start = Date()
+            let tokens = try body()
+            return Double(tokens) / Date().timeIntervalSince(start)
+        }
+        var best = (0.0, 0.0, 0.0, 0.0)
+        var wellFormed = 0
+        for _ in 0..<rounds {
+            best.0 = max(best.0, try timed {
+                try model.generate(promptIDs: prompt, optionsPerSequence: free).reduce(0) { $0 + $1.newIDs.count }
+            })
+            best.1 = max(best.1, try timed {
+                let constraints: [(any TokenConstraint)?] = options.map { _ in PoemConstraint(vocabulary: vocabulary, rules: rules) }
+                let out = try model.generate(promptIDs: prompt, optionsPerSequence: options, constraints: constraints)
+                wellFormed = out.filter { g in
+                    let ids = g.newIDs
+                    return ids.count == 63 && g.stopReason == .stopToken(stop)
+                        && ids.enumerated().allSatisfy { i, id in (i % 8 == 7) == (id == vocabulary.bar) }
+                }.count
+                return out.reduce(0) { $0 + $1.newIDs.count + 1 }   // + the stop, which also took a step
+            })
+            best.2 = max(best.2, try timed { try model.generate(promptIDs: prompt, options: free[0]).newIDs.count })
+            best.3 = max(best.3, try timed {
+                try model.generate(promptIDs: prompt, options: options[0],
+                                   constraint: PoemConstraint(vocabulary: vocabulary, rules: rules)).newIDs.count + 1
+            })
+        }
+        return (best.0, best.1, best.2, best.3, wellFormed)
     }
 
     /// A GPT-2 of `config`'s size with seeded uniform random weights in memory.
@@ -94,7 +150,10 @@ public enum GPT2Benchmark {
                 RandomCLIPWeights.fillUniform($0, center: center, halfWidth: halfWidth, random: &random)
             }
         }
-        let tokenizer = try BertTokenizer(vocabulary: BertVocabulary(tokens: RandomCLIPWeights.vocabulary(size: config.vocabSize)))
+        // The BERT layout's tokens (random CJK characters) plus the poem layouts' separators.
+        var tokens = RandomCLIPWeights.vocabulary(size: config.vocabSize)
+        for (i, t) in ["|", "，", "。", "[EOS]", "："].enumerated() where 105 + i < tokens.count { tokens[105 + i] = t }
+        let tokenizer = try BertTokenizer(vocabulary: BertVocabulary(tokens: tokens))
         return try GPT2Model(config: config, weights: weights, tokenizer: tokenizer)
     }
 }

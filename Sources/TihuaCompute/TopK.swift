@@ -99,6 +99,13 @@ package struct TopK: Sendable {
         for i in 0..<other.count { insert(other.scores[i], other.rows[i]) }
     }
 
+    /// Forgets the kept candidates, keeping the buffers (GPT-2's sampler reuses one per pick).
+    @inlinable
+    package mutating func removeAll() {
+        count = 0
+        threshold = -.infinity
+    }
+
     /// The kept candidates, best first.
     @inlinable
     package func sorted() -> [(score: Float, row: Int)] {

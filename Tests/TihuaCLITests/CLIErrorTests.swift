@@ -31,7 +31,7 @@ import Testing
         #expect(try usage(["poems", "--text", "月", "--nprobe", "-1"]) == "Error: --nprobe must be between 1 and 65536 (got -1)")
         #expect(try usage(["generate"] + image + ["--candidates", "1000000000"])
                 == "Error: --candidates must be between 1 and 64 (got 1000000000)")
-        #expect(try usage(["generate"] + image + ["--keywords", "-8"]) == "Error: --keywords must be between 1 and 64 (got -8)")
+        #expect(try usage(["generate"] + image + ["--prefix-keywords", "-8"]) == "Error: --prefix-keywords must be between 1 and 64 (got -8)")
         #expect(try usage(["keywords", "--text", "月", "--diversity", "-0.5"]) == "Error: --diversity must be between 0.0 and 1.0 (got -0.5)")
         #expect(try usage(["import", "poems", "a.json", "--batch", "-5"]) == "Error: --batch must be between 1 and 200000 (got -5)")
         #expect(try usage(["import", "vectors", "--collection", "c", "--vectors", "v", "--ids", "i", "--batch", "0"])

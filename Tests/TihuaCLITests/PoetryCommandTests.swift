@@ -93,6 +93,21 @@ import TihuaStore
         #expect(lines.allSatisfy { ($0["source"] as? [String: Any])?["id"] is String })
         #expect(try CLI.run(["generate", "--index", index, "--image", image, "--json", "--seed", "3"]).stdout == poem.stdout)
 
+        // Given keywords, GPT-2 under the form constraint: every candidate is kept.
+        let gpt2 = try CLI.run(["generate", "--index", index, "--keywords", "明月", "故乡", "--generator", "gpt2",
+                                "--lm", CLI.samples + "/models/gpt2-tiny", "--form", "7x8", "--prompt", "acrostic",
+                                "--no-repeat", "--rhyme", "--candidates", "4", "--json"])
+        let written = try #require(gpt2.json(), "\(gpt2.stderr)")
+        #expect(written["keywords"] as? [String] == ["明月", "故乡"])
+        #expect(written["candidates"] as? Int == 4 && written["well_formed"] as? Int == 4)
+        let gpt2Lines = try #require((written["poem"] as? [String: Any])?["lines"] as? [[String: Any]]).compactMap { $0["text"] as? String }
+        #expect(gpt2Lines.count == 8 && gpt2Lines.allSatisfy { $0.count == 7 })
+        #expect(gpt2Lines.prefix(4).map { $0.first! } == ["明", "月", "故", "乡"])
+        let bad = try CLI.run(["generate", "--index", index, "--keywords", "明月", "--form", "6x4"])
+        #expect(bad.status == 64)
+        let both = try CLI.run(["generate", "--index", index, "--keywords", "明月", "--image", image])
+        #expect(both.status == 64)
+
         let encoded = try CLI.run(["encode", "--model", model, "--image", image, "--json"])
         #expect((encoded.json()?["embedding"] as? [Double])?.count == 32 && encoded.json()?["dim"] as? Int == 32)
     }

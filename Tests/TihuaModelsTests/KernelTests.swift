@@ -124,18 +124,15 @@ import Testing
         #expect(worst <= 1e-5, "worst absolute error \(worst)")
     }
 
-    /// The top-k heap keeps exactly the k best of a full sort (ties to the lower id).
+    /// The shared top-k heap keeps exactly the k best of a full sort, best first (ties to the lower id).
     @Test func topKSelectionAgreesWithSorting() {
         var random = SeededRandom(seed: 5)
         for k in [1, 2, 7, 40, 99] {
-            var logits = (0..<300).map { _ in Float(Int(random.next() % 50)) }  // many ties
-            logits.withUnsafeMutableBufferPointer { l in
-                let better: (Int32, Int32) -> Bool = { a, b in l[Int(a)] > l[Int(b)] || (l[Int(a)] == l[Int(b)] && a < b) }
-                var items = (0..<300).map(Int32.init)
-                TokenSampler.keepBest(k, of: &items, by: better)
-                let expected = (0..<300).map(Int32.init).sorted(by: better).prefix(k)
-                #expect(items.sorted(by: better) == Array(expected), "k = \(k)")
-            }
+            let logits = (0..<300).map { _ in Float(Int(random.next() % 50)) }  // many ties
+            var top = TopK(k: k)
+            for (i, x) in logits.enumerated() { top.insert(x, i) }
+            let expected = logits.indices.sorted { logits[$0] > logits[$1] || (logits[$0] == logits[$1] && $0 < $1) }.prefix(k)
+            #expect(top.sorted().map(\.row) == Array(expected), "k = \(k)")
         }
     }
 

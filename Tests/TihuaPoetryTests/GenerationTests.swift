@@ -47,37 +47,6 @@ import TihuaModels
         #expect(abs(ranked[0].score! - expected.max()!) < 1e-5)
     }
 
-    @Test func gpt2CandidatesAreReproduciblePerSeed() throws {
-        let model = try GPT2Model(folder: Samples.gpt2Folder)
-        var generator = GPT2PoemGenerator(model: model)
-        generator.maxNewTokens = 12
-        let a = try generator.candidates(keywords: ["明月", "故乡"], count: 2, seed: 7)
-        let b = try generator.candidates(keywords: ["明月", "故乡"], count: 2, seed: 7)
-        #expect(a == b)
-        #expect(a.count == 2 && a[0] != a[1])
-    }
-
-    /// The batched candidates are the ones separate `generate` calls write.
-    @Test func gpt2CandidatesEqualSeparateGenerations() throws {
-        let model = try GPT2Model(folder: Samples.gpt2Folder)
-        var generator = GPT2PoemGenerator(model: model)
-        generator.maxNewTokens = 24
-        let keywords = ["明月", "故乡", "瀑布"]
-        let batched = try generator.candidates(keywords: keywords, count: 6, seed: 11)
-        let prompt = model.promptIDs(KeywordSelection.prompt(keywords: keywords))
-        let separate = try (0..<6).map { i in
-            let g = try model.generate(promptIDs: prompt, options: generator.options(candidate: i, seed: 11))
-            return GPT2PoemGenerator.poem(from: model.tokenizer.decode(g.newIDs, stopAtSeparator: true))
-        }
-        #expect(batched == separate)
-        #expect(Set(batched.map { $0.lines.map(\.text) }).count > 1)
-    }
-
-    @Test func thePromptIsTheSeedsTrainingFormat() {
-        #expect(KeywordSelection.prompt(keywords: ["明月", "故乡", "瀑布"]) == "关键词：明月 故乡 瀑布 [EOS]")
-        #expect(GPT2PoemGenerator.poem(from: "明 月 几 时 有，把 酒 问 青 天。").lines.map(\.text) == ["明月几时有", "把酒问青天"])
-    }
-
     @Test func rhymeTablesCountEvenLineEndings() throws {
         var table = RhymeTable()
         table.add(lines: ["白日依山尽", "黄河入海流", "欲穷千里目", "更上一层楼"])

@@ -12,15 +12,23 @@ extension GPT2Model {
     /// returns, token for token — up to the last bits of the sums inside
     /// sgemm, which OpenBLAS may order differently for B rows than for one
     /// (see GPT2BatchTests).
-    public func generate(promptIDs: [Int], optionsPerSequence: [GenerationOptions]) throws -> [Generation] {
+    ///
+    /// `constraints`, when given, holds one constraint per sequence (nil: none).
+    public func generate(promptIDs: [Int], optionsPerSequence: [GenerationOptions],
+                         constraints: [(any TokenConstraint)?]? = nil) throws -> [Generation] {
         guard !promptIDs.isEmpty else { throw ModelError(.invalidInput, "generate: the prompt has no tokens") }
         guard !optionsPerSequence.isEmpty else { return [] }
+        if let constraints, constraints.count != optionsPerSequence.count {
+            throw ModelError(.invalidInput, "generate: \(constraints.count) constraints for \(optionsPerSequence.count) sequences")
+        }
         let P = config.positions
         let longest = optionsPerSequence.map(\.maxNewTokens).max()!
         // The last picked token is never run: prompt + maxNewTokens − 1 positions at most.
         let pass = GPT2Forward(model: self, slots: optionsPerSequence.count,
                                capacity: min(P, promptIDs.count + max(0, longest - 1)))
-        var sequences = optionsPerSequence.map { DecodingSequence(options: $0, vocabularySize: config.vocabSize) }
+        var sequences = optionsPerSequence.indices.map {
+            DecodingSequence(options: optionsPerSequence[$0], vocabularySize: config.vocabSize, constraint: constraints?[$0] ?? nil)
+        }
 
         // Prefill in slot 0; every sequence picks its first token from a copy of those logits.
         try promptIDs.withUnsafeBufferPointer { try pass.run($0, sequences: 1, allPositions: false) }

@@ -75,10 +75,11 @@ public final class GPT2Model: @unchecked Sendable {  // immutable after init; `w
 
     /// Continues `promptIDs`: the prompt in one pass, then one token at a time
     /// from the KV cache.
-    public func generate(promptIDs: [Int], options: GenerationOptions) throws -> Generation {
+    /// With a `constraint`, every pick is restricted by it (see `TokenConstraint`).
+    public func generate(promptIDs: [Int], options: GenerationOptions, constraint: (any TokenConstraint)? = nil) throws -> Generation {
         guard !promptIDs.isEmpty else { throw ModelError(.invalidInput, "generate: the prompt has no tokens") }
         let session = makeSession()
-        var sequence = DecodingSequence(options: options, vocabularySize: config.vocabSize)
+        var sequence = DecodingSequence(options: options, vocabularySize: config.vocabSize, constraint: constraint)
         try session.append(promptIDs)
         while !sequence.isFinished {
             let next = session.withLastLogits { sequence.step(logits: $0, length: session.length, positions: config.positions) }

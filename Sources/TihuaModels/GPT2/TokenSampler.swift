@@ -13,6 +13,8 @@ struct TokenSampler {
     private var random: SeededRandom
     private var candidates: [Int32]
     private var weights: [Double]
+    /// The top-k selection, kept between picks.
+    private var top: TopK?
 
     init(vocabularySize: Int, options: GenerationOptions) {
         self.options = options
@@ -37,15 +39,18 @@ struct TokenSampler {
 
         // Candidates best first (ties: lower id first), cut to top-k.
         candidates.removeAll(keepingCapacity: true)
-        for i in logits.indices where logits[i] > -.infinity { candidates.append(Int32(i)) }
+        if topK > 0 && topK < logits.count {
+            // TopK ranks by score, ties by lower row (token id): the order of the sort below.
+            var best = top.take() ?? TopK(k: topK)
+            best.removeAll()
+            for i in logits.indices where logits[i] > -.infinity && logits[i] >= best.threshold { best.insert(logits[i], i) }
+            for kept in best.sorted() { candidates.append(Int32(kept.row)) }
+            top = best
+        } else {
+            for i in logits.indices where logits[i] > -.infinity { candidates.append(Int32(i)) }
+            candidates.sort { a, b in logits[Int(a)] > logits[Int(b)] || (logits[Int(a)] == logits[Int(b)] && a < b) }
+        }
         if candidates.isEmpty { return Self.argmax(logits) }
-        let better: (Int32, Int32) -> Bool = { a, b in
-            logits[Int(a)] > logits[Int(b)] || (logits[Int(a)] == logits[Int(b)] && a < b)
-        }
-        if topK > 0 && topK < candidates.count {
-            Self.keepBest(topK, of: &candidates, by: better)
-        }
-        candidates.sort(by: better)
 
         // Softmax over the candidates, then the smallest prefix whose mass reaches top-p.
         let maxLogit = Double(logits[Int(candidates[0])])
@@ -79,28 +84,5 @@ struct TokenSampler {
         var best = 0
         for i in x.indices where x[i] > x[best] { best = i }
         return best
-    }
-
-    /// Reorders `items` so that its first `k` are the best (in any order) and drops the rest:
-    /// a size-k heap whose root is the worst kept, O(n log k).
-    static func keepBest(_ k: Int, of items: inout [Int32], by better: (Int32, Int32) -> Bool) {
-        func siftDown(_ start: Int) {
-            var i = start
-            while true {
-                let l = 2 * i + 1, r = l + 1
-                var worst = i
-                if l < k, better(items[worst], items[l]) { worst = l }
-                if r < k, better(items[worst], items[r]) { worst = r }
-                if worst == i { return }
-                items.swapAt(i, worst)
-                i = worst
-            }
-        }
-        for i in stride(from: k / 2 - 1, through: 0, by: -1) { siftDown(i) }
-        for j in k..<items.count where better(items[j], items[0]) {
-            items[0] = items[j]
-            siftDown(0)
-        }
-        items.removeSubrange(k...)
     }
 }

@@ -5,8 +5,8 @@
 ///
 /// The hot functions carry `@_optimize(speed)` so that debug builds (the
 /// test suite) run them optimised too; generic SIMD code is very slow unoptimised.
-enum FastMath {
-    typealias V = SIMD8<Float>
+package enum FastMath {
+    package typealias V = SIMD8<Float>
 
     /// e^x to about 2 ulp (Cephes' expf polynomial): x = n·ln2 + r with
     /// |r| ≤ ln2/2, e^r by a degree-6 polynomial, 2^n put into the exponent.
@@ -14,7 +14,7 @@ enum FastMath {
     /// above log(Float.max) ≈ 88.72 it is +∞, and in between the argument is
     /// clamped to 88 (the activations and softmax never get that far).
     @inline(__always) @_optimize(speed)
-    static func exp(_ x: V) -> V {
+    package static func exp(_ x: V) -> V {
         // (compare-and-select: SIMD's clamped() is not inlined and costs more than the polynomial)
         var clamped = x.replacing(with: -87.3, where: x .< -87.3)
         clamped.replace(with: 88, where: clamped .> 88)
@@ -61,7 +61,7 @@ enum FastMath {
     /// 0.5·x·(1 + tanh(u)), u = √(2/π)·(x + 0.044715·x³), computed as
     /// x·σ(2u) (the same function, without the cancellation of 1 + tanh).
     @inline(__always) @_optimize(speed)
-    static func geluTanh(_ x: V) -> V {
+    package static func geluTanh(_ x: V) -> V {
         let u = 0.797_884_560_802_865_4 * (x + 0.044715 * x * x * x)
         return x / (1 + exp(-2 * u))
     }
@@ -72,7 +72,7 @@ enum FastMath {
 
     /// Σ x[0..<count] with eight running sums.
     @_optimize(speed)
-    static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
+    package static func sum(_ x: UnsafePointer<Float>, count: Int) -> Float {
         var acc = V()
         var i = 0
         let raw = UnsafeRawPointer(x)
@@ -84,7 +84,7 @@ enum FastMath {
 
     /// Σ (x − mean)² over x[0..<count] with eight running sums.
     @_optimize(speed)
-    static func squaredDeviation(_ x: UnsafePointer<Float>, count: Int, mean: Float) -> Float {
+    package static func squaredDeviation(_ x: UnsafePointer<Float>, count: Int, mean: Float) -> Float {
         var acc = V()
         var i = 0
         let raw = UnsafeRawPointer(x)
@@ -101,7 +101,7 @@ enum FastMath {
     /// Applies `f` to x[0..<count] in place, eight at a time; the tail goes
     /// through the same vector code, so every element gets the same formula.
     @_optimize(speed)
-    static func map(_ x: UnsafeMutablePointer<Float>, count: Int, _ f: (V) -> V) {
+    package static func map(_ x: UnsafeMutablePointer<Float>, count: Int, _ f: (V) -> V) {
         var i = 0
         let raw = UnsafeMutableRawPointer(x)
         while i + 8 <= count {

@@ -51,12 +51,18 @@ extension TihuaEngine {
         let poetry = try poetry()
         let clip = try clip.get()
         let generator: PoemWriter.Generator = request.generator == .gpt2 ? .gpt2(try gpt2.get()) : .cento
-        let (vector, _) = try vector(for: request.query)
         var writer = PoemWriter(poetry: poetry, clip: clip.model)
         writer.candidateCount = request.candidates
         writer.keywordCount = request.prefixKeywords
         writer.diversity = request.diversity
-        let result = try wrappingErrors { try writer.write(for: vector, generator: generator, seed: request.seed) }
+        writer.style = GPT2PoemStyle(prompt: request.prompt, form: request.form ?? .quatrain, noRepeat: request.noRepeat, rhyme: request.rhyme)
+        let result: PoemWriter.Result
+        if let keywords = request.keywords {
+            result = try wrappingErrors { try writer.write(keywords: keywords, generator: generator, seed: request.seed) }
+        } else {
+            let (vector, _) = try vector(for: request.query)
+            result = try wrappingErrors { try writer.write(for: vector, generator: generator, seed: request.seed) }
+        }
         return GenerateResult(keywords: result.keywords.map(\.keyword), poem: result.poem, candidates: result.candidates,
                               wellFormed: result.wellFormed, partial: result.partial)
     }

@@ -46,5 +46,5 @@ public struct GeneratedPoem: Codable, Sendable, Equatable {
     }
 
     /// A CJK ideograph, as the tokenizer counts one (`CJK.isIdeograph`).
-    static func isCJK(_ u: Unicode.Scalar) -> Bool { CJK.isIdeograph(u) }
+    package static func isCJK(_ u: Unicode.Scalar) -> Bool { CJK.isIdeograph(u) }
 }

@@ -1,9 +1,12 @@
 import Foundation
+import TihuaCompute
 import TihuaModels
 import TihuaSearch
 import TihuaStore
 
-/// Image → keyword prefix → candidate poems → the best by CLIP rerank.
+/// Image or text → keyword prefix → candidate poems → the best by CLIP
+/// rerank; or given keywords → candidates → the best by CLIP similarity to
+/// the keywords' text.
 public struct PoemWriter {
     public enum Generator: Sendable {
         /// 集句 from the corpus; no language model.
@@ -31,6 +34,9 @@ public struct PoemWriter {
     /// Poems nearest the query whose lines a cento may use.
     public var centoPoolPoems = 300
     public var diversity: Float?
+    /// The form and decoding rules of GPT-2 candidates (a cento's lines are
+    /// 5 or 7 characters, four lines, lines 2 and 4 rhyming, whatever this says).
+    public var style = GPT2PoemStyle()
 
     public init(poetry: PoetryIndex, clip: CLIPModel) {
         self.poetry = poetry
@@ -40,9 +46,28 @@ public struct PoemWriter {
     /// Writes a poem for the query embedding (an image's, or a text's).
     public func write(for query: [Float], generator: Generator, seed: UInt64) throws -> Result {
         let found = try poetry.keywordsSearched(near: query, model: clip.identity, k: keywordCount, diversity: diversity)
-        let keywords = found.hits
-        var partial = found.partial
+        return try compose(keywords: found.hits, partial: found.partial, query: query, generator: generator, seed: seed)
+    }
+
+    /// Writes a poem for given keywords (no image): the query is the CLIP
+    /// embedding of the keywords' text ("k1 k2 …"); each keyword's score is
+    /// its own similarity to that query.
+    public func write(keywords words: [String], generator: Generator, seed: UInt64) throws -> Result {
+        let words = words.map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        guard !words.isEmpty else { throw PoetryError(.badInput, "generate: no keywords given") }
+        let embeddings = try clip.encodeTexts([words.joined(separator: " ")] + words)
+        let query = Array(embeddings.row(0))
+        let scored = words.indices.map { i in
+            ScoredKeyword(keyword: words[i], score: VectorMath.dot(Array(embeddings.row(i + 1)), query, query.count))
+        }
+        return try compose(keywords: scored, partial: [], query: query, generator: generator, seed: seed)
+    }
+
+    private func compose(keywords: [ScoredKeyword], partial: [Coverage], query: [Float], generator: Generator,
+                         seed: UInt64) throws -> Result {
+        var partial = partial
         let words = keywords.map(\.keyword)
+        var form = PoemForm.quatrain
         let candidates: [GeneratedPoem]
         switch generator {
         case .cento:
@@ -57,9 +82,11 @@ public struct PoemWriter {
             let rhymes = try RhymeTable.stored(in: poetry.index)
             candidates = CentoGenerator(rhymes: rhymes).compose(from: pool, keywords: words, count: candidateCount, seed: seed)
         case .gpt2(let model):
-            candidates = try GPT2PoemGenerator(model: model).candidates(keywords: words, count: candidateCount, seed: seed)
+            let rhymes = style.rhyme ? try RhymeTable.stored(in: poetry.index) : RhymeTable()
+            candidates = try style.generator(model: model, rhymes: rhymes).candidates(keywords: words, count: candidateCount, seed: seed)
+            form = style.form
         }
-        let ranked = try Reranker(clip: clip).rank(candidates, query: query)
+        let ranked = try Reranker(clip: clip).rank(candidates, query: query, form: form)
         return Result(keywords: keywords, poem: ranked.first, candidates: candidates.count, wellFormed: ranked.count,
                       partial: partial)
     }

@@ -10,9 +10,9 @@ public struct Reranker {
 
     public init(clip: CLIPModel) { self.clip = clip }
 
-    /// Well-formed candidates, best first, each with its score.
-    public func rank(_ candidates: [GeneratedPoem], query: [Float]) throws -> [GeneratedPoem] {
-        var kept = candidates.filter { $0.isWellFormed() }
+    /// Well-formed candidates (of `form`), best first, each with its score.
+    public func rank(_ candidates: [GeneratedPoem], query: [Float], form: PoemForm = .quatrain) throws -> [GeneratedPoem] {
+        var kept = candidates.filter { form.admits($0) }
         guard !kept.isEmpty else { return [] }
         guard query.count == clip.dimension else {
             throw PoetryError(.badInput, "rerank: the query has dimension \(query.count), the model \(clip.dimension)")

@@ -26,5 +26,11 @@ struct BenchGPT2Command: ParsableCommand {
         printLine(String(format: "… decoded together in one batch: %.1f s (%.1f tokens/s), %d of 16 identical to the sequential ones",
                          report.sixteenCandidatesBatchedSeconds, tokens / report.sixteenCandidatesBatchedSeconds,
                          report.batchedCandidatesIdentical))
+        let batchCost = 1 - report.constrainedBatchTokensPerSecond / report.freeBatchTokensPerSecond
+        let singleCost = 1 - report.constrainedSingleTokensPerSecond / report.freeSingleTokensPerSecond
+        printLine(String(format: "constrained to 7×8 poems, 16 in a batch: %.1f tokens/s vs %.1f free (cost %.1f%%), %d of 16 well formed",
+                         report.constrainedBatchTokensPerSecond, report.freeBatchTokensPerSecond, 100 * batchCost, report.constrainedWellFormed))
+        printLine(String(format: "constrained, one sequence: %.1f tokens/s vs %.1f free (cost %.1f%%)",
+                         report.constrainedSingleTokensPerSecond, report.freeSingleTokensPerSecond, 100 * singleCost))
     }
 }

@@ -1,5 +1,7 @@
-/// A poem for a query: `{image | text | vector | poem, generator, seed,
-/// candidates, prefix_keywords, diversity}`.
+/// A poem for a query: `{image | text | vector | poem | keywords, generator,
+/// seed, candidates, prefix_keywords, diversity, prompt, form, no_repeat, rhyme}`.
+/// With `keywords` the prefix is those keywords (no image or text needed:
+/// the rerank compares the poems with the keywords' text).
 public struct GenerateRequest: Codable, Sendable, Equatable {
     public enum Generator: String, Codable, Sendable, CaseIterable {
         /// 集句 from the corpus; no language model.
@@ -18,13 +20,27 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
     public var prefixKeywords: Int
     /// Keyword diversity λ (see `KeywordsRequest.diversity`).
     public var diversity: Float?
+    /// Given keywords: used as the prefix instead of those nearest the query.
+    public var keywords: [String]?
+    /// How GPT-2 is prompted and constrained (cento ignores it).
+    public var prompt: PromptStyle
+    /// `5x4`, `7x4`, `5x8`, `7x8`; nil: four lines of 5 or 7 characters, the first line decides.
+    public var form: PoemForm?
+    public var noRepeat: Bool
+    public var rhyme: Bool
 
     public static let defaultCandidates = 16
     public static let defaultPrefixKeywords = 8
 
     public init(query: Query, generator: Generator = .cento, seed: UInt64 = 0, candidates: Int = defaultCandidates,
-                prefixKeywords: Int = defaultPrefixKeywords, diversity: Float? = nil) {
+                prefixKeywords: Int = defaultPrefixKeywords, diversity: Float? = nil, keywords: [String]? = nil,
+                prompt: PromptStyle = .keywords, form: PoemForm? = nil, noRepeat: Bool = false, rhyme: Bool = false) {
         self.query = query
+        self.keywords = keywords
+        self.prompt = prompt
+        self.form = form
+        self.noRepeat = noRepeat
+        self.rhyme = rhyme
         self.generator = generator
         self.seed = seed
         self.candidates = candidates
@@ -32,11 +48,38 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
         self.diversity = diversity
     }
 
-    enum CodingKeys: String, CodingKey { case generator, seed, candidates, prefixKeywords = "prefix_keywords", diversity }
+    /// A request for given keywords alone.
+    public init(keywords: [String], generator: Generator = .cento, seed: UInt64 = 0, candidates: Int = defaultCandidates) {
+        self.init(query: .text(keywords.joined(separator: " ")), generator: generator, seed: seed, candidates: candidates,
+                  keywords: keywords)
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case generator, seed, candidates, prefixKeywords = "prefix_keywords", diversity, keywords, prompt, form
+        case noRepeat = "no_repeat", rhyme
+        case text, image, vector, poem
+    }
 
     public init(from decoder: any Decoder) throws {
-        query = try Query(from: decoder)
         let c = try decoder.container(keyedBy: CodingKeys.self)
+        keywords = try c.decodeIfPresent([String].self, forKey: .keywords)
+        let hasQuery = [CodingKeys.text, .image, .vector, .poem].contains { c.contains($0) }
+        if let keywords, !hasQuery {
+            query = .text(keywords.joined(separator: " "))
+        } else {
+            query = try Query(from: decoder)
+        }
+        prompt = try c.decode(.prompt, default: .keywords)
+        if let name = try c.decodeIfPresent(String.self, forKey: .form) {
+            guard let form = PoemForm(name) else {
+                throw DecodingError.dataCorruptedError(forKey: .form, in: c, debugDescription: "form must be one of \(PoemForm.names.joined(separator: ", "))")
+            }
+            self.form = form
+        } else {
+            form = nil
+        }
+        noRepeat = try c.decode(.noRepeat, default: false)
+        rhyme = try c.decode(.rhyme, default: false)
         generator = try c.decode(.generator, default: .cento)
         seed = try c.decode(.seed, default: 0)
         candidates = try c.decode(.candidates, default: Self.defaultCandidates)
@@ -52,11 +95,22 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
         try c.encode(candidates, forKey: .candidates)
         try c.encode(prefixKeywords, forKey: .prefixKeywords)
         try c.encodeIfPresent(diversity, forKey: .diversity)
+        try c.encodeIfPresent(keywords, forKey: .keywords)
+        try c.encode(prompt, forKey: .prompt)
+        try c.encodeIfPresent(form?.description, forKey: .form)
+        try c.encode(noRepeat, forKey: .noRepeat)
+        try c.encode(rhyme, forKey: .rhyme)
     }
 
     func validate() throws(PoetryError) {
         try EngineLimits.check("candidates", candidates, 1...EngineLimits.maxCandidates)
         try EngineLimits.check("prefix keywords", prefixKeywords, 1...EngineLimits.maxPrefixKeywords)
         if let d = diversity { try EngineLimits.check("diversity", d, 0...1) }
+        if let keywords {
+            try EngineLimits.check("keywords", keywords.count, 1...EngineLimits.maxPrefixKeywords)
+            for k in keywords where k.trimmingCharacters(in: .whitespaces).isEmpty || k.unicodeScalars.count > 32 {
+                throw PoetryError(.badInput, "keyword '\(k)' is empty or longer than 32 characters")
+            }
+        }
     }
 }
