@@ -74,6 +74,20 @@ import TihuaPoetry
         }
     }
 
+    /// Given keywords alone are a query; the answer is the façade's for them.
+    @Test func generateTakesGivenKeywords() async throws {
+        try await fixture.server().application().test(.router) { client in
+            let response = try await post(client, "/v1/generate", json(["keywords": ["山", "月"], "seed": 5, "candidates": 4]))
+            #expect(response.status == .ok, "\(response.errorMessage ?? "")")
+            let result = try response.decode(GenerateResult.self)
+            #expect(result == (try engine.generate(GenerateRequest(keywords: ["山", "月"], seed: 5, candidates: 4))))
+            let empty = try await post(client, "/v1/generate", json(["keywords": [String](), "candidates": 4]))
+            #expect(empty.status == .badRequest)
+            let long = try await post(client, "/v1/generate", json(["keywords": [String(repeating: "山", count: 40)]]))
+            #expect(long.status == .badRequest)
+        }
+    }
+
     @Test func searchAnswersEveryQueryVector() async throws {
         let a = try engine.encode(.text("春风")).embedding
         let b = try engine.encode(.text("落日")).embedding

@@ -70,8 +70,9 @@ import TihuaPoetry
             #expect(small.status == .ok)
         }
         // Over a real socket too, where the Content-Length says it first.
-        try await server.application().test(.live) { client in
-            let response = try await post(client, "/v1/poems", ByteBuffer(repeating: 0x20, count: 5000))
+        try await withLiveServer(server) { port in
+            let response = try await liveRequest(port: port, "/v1/poems", method: .post,
+                                                 body: ByteBuffer(repeating: 0x20, count: 5000))
             #expect(response.status == .contentTooLarge)
         }
     }

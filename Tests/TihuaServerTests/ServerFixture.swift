@@ -55,6 +55,9 @@ final class ServerFixture: Sendable {
     func server(_ change: (inout ServerConfiguration) -> Void = { _ in }, engine: TihuaEngine? = nil) throws -> TihuaServer {
         var configuration = ServerConfiguration()
         configuration.port = 0
+        // Tests wait for answers, not for a clock: the suite shares the
+        // machine with other builds (tests of the deadline set their own).
+        configuration.requestTimeout = .seconds(3600)
         change(&configuration)
         return try TihuaServer(engine: engine ?? self.engine, configuration: configuration)
     }

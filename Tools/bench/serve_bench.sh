@@ -83,6 +83,10 @@ peer_row() {  # label index model route body concurrency requests
     python3 -c "import json,sys; r=json.loads(sys.argv[1]); print(f\"| $1 | in-process | $6 | {r['rps']:.1f} | {r['p50_ms']:.3f}ms | {r['p99_ms']:.3f}ms | 0 |\")" "$json"
 }
 
+memory() {  # label → the server's resident memory now and at its peak
+    echo "memory of tihua serve ($1): $(awk '/VmRSS|VmHWM/ {printf "%s %.0f MiB  ", $1, $2/1024}' /proc/$pid/status)" >&2
+}
+
 echo "| request | side | connections | req/s | p50 | p99 | errors |"
 echo "|---|---|---:|---:|---:|---:|---:|"
 serve "$work/small" Samples/models/clip-tiny
@@ -93,12 +97,14 @@ for c in 1 2 8; do
     peer_row "/v1/poems, text (tiny CLIP)" "$work/small" Samples/models/clip-tiny poems poems $c 4000
     wrk_row "/knn-service, text (tiny CLIP)" /knn-service knn $c
 done
+memory "tiny CLIP, 100k × 512 vectors"
 kill -TERM $pid; wait $pid
 serve "$work/big" "$work/vit-b16"
 for c in 1 2 8; do
     wrk_row "/v1/poems, photo (ViT-B/16)" /v1/poems image $c
     peer_row "/v1/poems, photo (ViT-B/16)" "$work/big" "$work/vit-b16" poems image $c 24
 done
+memory "ViT-B/16 (random weights), 500 poems"
 kill -TERM $pid; wait $pid
 echo
 echo "encoder alone (tihua bench encode, batches of 8):"

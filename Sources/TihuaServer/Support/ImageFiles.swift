@@ -49,7 +49,11 @@ enum ImageFiles {
         do {
             info = try JPEGDecoder.info(bytes, source: "the image")
         } catch {
-            throw APIError(PoetryError(wrapping: error), retryAfter: 1)
+            // A JPEG that libjpeg cannot take (over 65500 pixels a side,
+            // arithmetic coding…) is the client's to change: 415, not 501.
+            let wrapped = PoetryError(wrapping: error)
+            guard wrapped.kind == .unsupported else { throw APIError(wrapped, retryAfter: 1) }
+            throw APIError(.unsupportedMediaType, APIError.sentence(wrapped), kind: wrapped.kind.rawValue)
         }
         guard info.width * info.height <= maxPixels else {
             throw APIError.badRequest("the image has \(info.width)×\(info.height) pixels; the server takes at most \(maxPixels)")

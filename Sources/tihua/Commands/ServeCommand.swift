@@ -17,7 +17,7 @@ struct ServeCommand: ParsableCommand {
 
     @OptionGroup var indexOptions: IndexOptions
     @OptionGroup var modelOption: ModelOption
-    @Option(help: "The GPT-2 poem model folder for generator gpt2.") var lm: String?
+    @Option(help: "The GPT-2 poem model folder for generator gpt2 (default: \(GeneratorCommand.shippedModel) when it exists).") var lm: String?
     @Option(help: "The address to listen on.") var host = "127.0.0.1"
     @Option(parsing: .unconditional, help: "The port to listen on (0: any free port, printed at start).") var port = 8080
     @Option(help: ArgumentHelp("A file whose first line is the bearer token that allows writes.", valueName: "file"))
@@ -48,7 +48,10 @@ struct ServeCommand: ParsableCommand {
         configuration.requestTimeout = .seconds(timeout)
         configuration.modelPasses = passes
         configuration.modelQueue = queue
-        let engine = try indexOptions.engine(tokenFile == nil ? .readOnly : .readWrite, model: modelOption.model, generator: lm)
+        // The shipped GPT-2 generator when run from the repository, loaded at start as the CLIP model is.
+        let shipped = FileManager.default.fileExists(atPath: GeneratorCommand.shippedModel) ? GeneratorCommand.shippedModel : nil
+        let engine = try indexOptions.engine(tokenFile == nil ? .readOnly : .readWrite, model: modelOption.model,
+                                             generator: lm ?? shipped)
         let server = try TihuaServer(engine: engine, configuration: configuration)
         // The server is async; the command line is not: run it on the
         // concurrency pool and wait here until it has drained and stopped.
