@@ -28,7 +28,6 @@ let package = Package(
         // System C libraries (apt: liblmdb-dev, libopenblas-dev, libjpeg-dev, libopencc-dev, libxxhash-dev).
         .systemLibrary(name: "CLMDB", pkgConfig: "lmdb", providers: [.apt(["liblmdb-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        .systemLibrary(name: "COpenCC", pkgConfig: "opencc", providers: [.apt(["libopencc-dev"])]),
         // xxHash (XXH3-128): model identities hash every weight at memory speed.
         .systemLibrary(name: "CXXHash", pkgConfig: "libxxhash", providers: [.apt(["libxxhash-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
@@ -37,6 +36,9 @@ let package = Package(
         // SIMD kernels (float32/float16/SQ8 dot products, codecs) with runtime
         // CPU dispatch and bit-identical portable code.
         .target(name: "CTihuaKernels", linkerSettings: [.linkedLibrary("m")]),
+        // OpenCC's C++ API behind a small C interface (its C API cannot list
+        // the characters its dictionaries convert; see ScriptConverter).
+        .target(name: "CTihuaOpenCC", linkerSettings: [.linkedLibrary("opencc")]),
 
         // BLAS, parallel loops and vector helpers shared by search and models.
         .target(name: "TihuaCompute", dependencies: ["COpenBLAS", "CTihuaKernels"]),
@@ -45,13 +47,13 @@ let package = Package(
         // Input file formats (.npy matrices, ids files) and their import into an index.
         .target(name: "TihuaFormats", dependencies: ["TihuaStore", "TihuaCompute"]),
         .target(name: "TihuaModels", dependencies: ["TihuaCompute", "CTihuaJPEG", "CXXHash"]),
-        .target(name: "TihuaPoetry", dependencies: ["TihuaStore", "TihuaSearch", "TihuaFormats", "TihuaModels", "TihuaCompute", "COpenCC"]),
+        .target(name: "TihuaPoetry", dependencies: ["TihuaStore", "TihuaSearch", "TihuaFormats", "TihuaModels", "TihuaCompute", "CTihuaOpenCC"]),
         // The GPT-2 trainer (forward and backward on OpenBLAS, AdamW,
         // checkpoints) and the training data built from the corpora.
         .target(name: "TihuaTraining", dependencies: ["TihuaModels", "TihuaCompute", "TihuaPoetry", "CZlib"]),
         // Benchmarks and their random weights and synthetic data: used by
         // `tihua bench` and the tests, never by the product's own paths.
-        .target(name: "TihuaBench", dependencies: ["TihuaPoetry", "TihuaTraining", "TihuaStore", "TihuaSearch", "TihuaModels", "TihuaCompute"]),
+        .target(name: "TihuaBench", dependencies: ["TihuaPoetry", "TihuaTraining", "TihuaStore", "TihuaSearch", "TihuaFormats", "TihuaModels", "TihuaCompute"]),
         // The HTTP API, clip-retrieval's routes and the web page over the façade.
         .target(name: "TihuaServer", dependencies: [
             "TihuaPoetry", "TihuaModels", "TihuaCompute",
@@ -82,7 +84,7 @@ let package = Package(
         .testTarget(name: "TihuaStoreTests", dependencies: ["TihuaStore", "TihuaCompute", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaFormatsTests", dependencies: ["TihuaFormats", "TihuaStore", "TihuaCompute", "TihuaTestSupport"]),
         .testTarget(name: "TihuaSearchTests", dependencies: ["TihuaSearch", "TihuaCompute", "TihuaTestSupport"]),
-        .testTarget(name: "TihuaKernelsTests", dependencies: ["TihuaSearch", "TihuaCompute", "CTihuaKernels", "TihuaTestSupport"],
+        .testTarget(name: "TihuaKernelsTests", dependencies: ["TihuaSearch", "TihuaCompute", "CTihuaKernels", "TihuaBench", "TihuaFormats", "TihuaTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaModelsTests", dependencies: ["TihuaModels", "TihuaCompute", "TihuaBench", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaPoetryTests", dependencies: ["TihuaPoetry", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
@@ -96,5 +98,6 @@ let package = Package(
         ]),
         .testTarget(name: "TihuaTrainingTests", dependencies: ["TihuaTraining", "TihuaModels", "TihuaPoetry", "TihuaTestSupport", "CZlib"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaCLITests", dependencies: ["tihua", "TihuaStore", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
-    ]
+    ],
+    cxxLanguageStandard: .cxx17
 )

@@ -10,6 +10,9 @@
 #include <immintrin.h>
 
 #define TARGET __attribute__((target("avx2,fma,f16c")))
+#ifndef PREFETCH_ROWS
+#define PREFETCH_ROWS 8
+#endif
 
 /* The summation tree of tihua_reduce16 over lanes 0-7 (a) and 8-15 (b). */
 TARGET static inline float reduce(__m256 a, __m256 b) {
@@ -50,9 +53,16 @@ static inline float scalar_u8(const uint8_t *p, size_t j) { return (float)p[j]; 
         size_t d16 = d & ~(size_t)15, i = 0;                                                     \
         for (; i + 4 <= n; i += 4) {                                                             \
             const T *r0 = rows + i * d, *r1 = r0 + d, *r2 = r1 + d, *r3 = r2 + d;                \
+            /* The four rows ahead, one contiguous region, fetched line by line over this */    \
+            /* group's loop: rows of 512 bytes or less are too short for the hardware */        \
+            /* prefetcher to follow four at once. */                                            \
+            const char *ahead = (const char *)(r0 + PREFETCH_ROWS * d);                          \
+            int fetch = i + 4 + PREFETCH_ROWS <= n;                                               \
             __m256 a0 = _mm256_setzero_ps(), b0 = a0, a1 = a0, b1 = a0, a2 = a0, b2 = a0,        \
                    a3 = a0, b3 = a0;                                                             \
             for (size_t j = 0; j < d16; j += 16) {                                               \
+                if (fetch) for (size_t l = 0; l < sizeof(T); l++)                                \
+                    _mm_prefetch(ahead + j * 4 * sizeof(T) + l * 64, _MM_HINT_T0);               \
                 __m256 qa = _mm256_loadu_ps(q + j), qb = _mm256_loadu_ps(q + j + 8);             \
                 a0 = _mm256_fmadd_ps(qa, LOAD(r0 + j), a0);                                      \
                 b0 = _mm256_fmadd_ps(qb, LOAD(r0 + j + 8), b0);                                  \

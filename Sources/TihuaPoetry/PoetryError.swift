@@ -42,6 +42,8 @@ public struct PoetryError: Error, CustomStringConvertible, Sendable, Equatable {
         case chooseModel
         /// Skip invalid corpus records instead of aborting.
         case skipInvalid
+        /// Upgrade an index written by an earlier format.
+        case upgradeIndex
     }
 
     public let kind: Kind

@@ -11,7 +11,10 @@ public enum IVFSearch {
     /// Queries ranked against the centroids at once.
     static let maxBatch = 4096
 
-    public static func search(_ snapshot: CollectionSnapshot, queries: QueryMatrix, k: Int, nprobe: Int) throws -> Neighbors {
+    /// With `filter`, rows outside it are skipped before selection (see
+    /// `FilteredSearch`, which decides when that path is taken).
+    public static func search(_ snapshot: CollectionSnapshot, queries: QueryMatrix, k: Int, nprobe: Int,
+                              filter: RowFilter? = nil) throws -> Neighbors {
         let k = try SearchValidation.check(snapshot, queries: queries, k: k)
         guard let ivf = try IVFIndex(snapshot) else {
             throw SearchError(.noIVF, "collection '\(snapshot.name)' has no IVF index (build one with `tihua ivf build`, or search with --exact)")
@@ -25,7 +28,7 @@ public enum IVFSearch {
             // Bounds the centroid score matrix (queries × lists floats).
             for start in stride(from: 0, to: queries.count, by: maxBatch) {
                 let part = try search(snapshot, queries: queries.slice(start..<min(start + maxBatch, queries.count)),
-                                      k: k, nprobe: nprobe)
+                                      k: k, nprobe: nprobe, filter: filter)
                 result.scores.replaceSubrange((start * k)..<((start + part.queryCount) * k), with: part.scores)
                 result.rows.replaceSubrange((start * k)..<((start + part.queryCount) * k), with: part.rows)
             }
@@ -35,7 +38,7 @@ public enum IVFSearch {
         let probes = queries.values.withUnsafeBufferPointer {
             ivf.probes($0.baseAddress!, count: queries.count, keep: probeCount)
         }
-        let scan = ListScan(snapshot: snapshot, dimension: ivf.dimension, k: k)
+        let scan = ListScan(snapshot: snapshot, dimension: ivf.dimension, k: k, filter: filter)
         if queries.count == 1 {
             // Waking the second core pays off only for enough rows.
             let expectedRows = probeCount * snapshot.vectorCount / ivf.info.lists
@@ -67,6 +70,8 @@ struct ListScan {
     let snapshot: CollectionSnapshot
     let dimension: Int
     let k: Int
+    /// Rows that may be returned (nil: all).
+    var filter: RowFilter? = nil
 
     /// Queries and rows scored per `sgemm`: bounds the score buffer.
     static let queryTile = 256
@@ -148,7 +153,7 @@ struct ListScan {
                     for j in 0..<n where s[j] >= threshold {
                         // Rows past the published count belong to an unfinished write.
                         let row = chunk.row(start + j)
-                        guard row < visible else { continue }
+                        guard row < visible, filter?.contains(row) ?? true else { continue }
                         box.value.insert(s[j], row)
                         threshold = box.value.threshold
                     }

@@ -42,7 +42,7 @@ extension CollectionWriter {
 
     /// Removes vector rows `removed`: the rows past the new end that stay
     /// ("movers") fill the freed rows below it, in order.
-    private func removeVectorRows(_ removed: Set<Int>) throws {
+    func removeVectorRows(_ removed: Set<Int>) throws {
         guard let dimension = info.dimension else { return }
         let count = info.vectorCount
         let end = count - removed.count

@@ -26,13 +26,20 @@ struct Tihua: ParsableCommand {
         }
         do {
             try command.run()
-        } catch where error is ExitCode || error is CleanExit || error is ValidationError {
+        } catch where error is ExitCode || error is CleanExit || error is ValidationError || isArgumentParserError(error) {
             exit(withError: error)
         } catch {
             let line = ErrorText.line(for: error).replacingOccurrences(of: "\n", with: " ")
             FileHandle.standardError.write(Data("error: \(line)\n".utf8))
             Foundation.exit(1)
         }
+    }
+
+    /// `--help` on a subcommand (and `tihua help …`) parses into the
+    /// parser's own help command, whose run throws its internal error type;
+    /// only swift-argument-parser can print that one.
+    private static func isArgumentParserError(_ error: any Error) -> Bool {
+        String(reflecting: type(of: error)).hasPrefix("ArgumentParser.")
     }
 }
 

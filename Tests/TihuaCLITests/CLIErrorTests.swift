@@ -44,6 +44,14 @@ import Testing
         #expect(try usage(["stats", "--bogus"]) == "Error: Unknown option '--bogus'")
     }
 
+    @Test(arguments: [["--help"], ["search", "--help"], ["train", "generator", "--help"], ["help", "poems"], ["ivf", "build", "-h"]])
+    func helpIsPrintedOnStandardOutput(_ arguments: [String]) throws {
+        let result = try CLI.run(arguments)
+        #expect(result.status == 0, "\(arguments): \(result.stderr)")
+        #expect(result.stdout.contains("USAGE: tihua"), "\(arguments): \(result.stdout)")
+        #expect(result.stderr.isEmpty)
+    }
+
     @Test func badIndexFoldersAndIdsGetOneLine() throws {
         let file = dir.write("plain", "not a folder")
         for arguments in [["stats", "--index", file + "/index"], ["import", "keywords", "--index", file + "/index", file]] {

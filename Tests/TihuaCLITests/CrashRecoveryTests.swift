@@ -57,6 +57,6 @@ import TihuaStore
         try killAfter(batches: 5, ["import", "poems", "--index", index, "--batch", "20", CLI.samples + "/ccpc/ccpc_test_v1.0.json"])
         #expect(try stats() == before)
         let full = try CLI.run(["import", "poems", "--index", index, "--json", CLI.samples + "/ccpc/ccpc_test_v1.0.json"])
-        #expect(full.stdout == "{\"duplicates\":0,\"imported\":9976,\"skipped\":0}\n", "\(full.stderr)")
+        #expect(full.stdout == "{\"duplicates\":0,\"imported\":9976,\"merged\":0,\"skipped\":0,\"skipped_files\":0}\n", "\(full.stderr)")
     }
 }

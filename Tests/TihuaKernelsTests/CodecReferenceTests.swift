@@ -50,6 +50,15 @@ import TihuaCompute
         }
         #expect(trainer.rows == 300)
         #expect(trainer.quantizer() == ScalarQuantizer.train(train, count: 300, dimension: d))
+        // Trainers of two halves, merged, equal the trainer of the whole.
+        var first = ScalarQuantizer.Trainer(dimension: d), second = ScalarQuantizer.Trainer(dimension: d)
+        train.withUnsafeBufferPointer { p in
+            first.add(p.baseAddress!, count: 150)
+            second.add(p.baseAddress! + 150 * d, count: 150)
+        }
+        #expect(first.quantizer() != trainer.quantizer())
+        first.merge(second)
+        #expect(first.rows == 300 && first.quantizer() == trainer.quantizer())
     }
 
     @Test func sq8RangesRoundTripThroughStorageAndRejectBadOnes() throws {

@@ -57,6 +57,18 @@ public struct ScalarQuantizer: Sendable, Equatable {
             self.rows += count
         }
 
+        /// Takes in the rows another trainer saw (trainers of parts of the
+        /// data, run on several cores, merge into the trainer of the whole:
+        /// minima and maxima do not depend on the order).
+        public mutating func merge(_ other: Trainer) {
+            precondition(other.dimension == dimension)
+            for j in 0..<dimension {
+                low[j] = Swift.min(low[j], other.low[j])
+                high[j] = Swift.max(high[j], other.high[j])
+            }
+            rows += other.rows
+        }
+
         /// vmin = min, vdiff = max − min (float32, as FAISS). Nil before any
         /// row, or when a range is not finite (a NaN or infinite input).
         public func quantizer() -> ScalarQuantizer? {

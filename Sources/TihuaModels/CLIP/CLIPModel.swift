@@ -30,14 +30,9 @@ public final class CLIPModel: Sendable {
     /// Opens a model folder. `identityCache` remembers identities between
     /// runs (nil: hash every weight on every open).
     public convenience init(folder: String, identityCache: ModelIdentityCache? = .standard) throws {
-        let parts = try CLIPModel.openParts(folder)
-        let binder = WeightBinder(source: parts.weights, configName: parts.folder.configPath)
-        try self.init(config: parts.config, binder: binder, tokenizer: parts.tokenizer) { binder in
-            ModelIdentity.resolve(architecture: Self.architecture, config: parts.configBytes, vocabulary: parts.vocabularyBytes,
-                                  files: parts.weights.backingFiles, cache: identityCache) {
-                ModelIdentity.compute(prefix: Self.architecture, configDescription: parts.config.identityDescription,
-                                      vocabulary: parts.tokenizer.vocabulary.tokens, tensors: binder.bound)
-            }
+        let parts = try OpenedModelFolder<CLIPConfig>(path: folder)
+        try self.init(config: parts.config, binder: parts.makeBinder(), tokenizer: parts.tokenizer) { binder in
+            parts.identity(architecture: Self.architecture, binder: binder, cache: identityCache)
         }
     }
 
@@ -60,28 +55,6 @@ public final class CLIPModel: Sendable {
         self.text = text
         self.vision = vision
         self.identity = identity(binder)
-    }
-
-    /// What a folder holds, opened and parsed: config, vocabulary, weights.
-    struct Parts {
-        let folder: ModelFolder
-        let configBytes: [UInt8]
-        let config: CLIPConfig
-        let vocabularyBytes: [UInt8]
-        let tokenizer: BertTokenizer
-        let weights: TensorSource
-        let format: WeightFormat
-    }
-
-    static func openParts(_ path: String) throws -> Parts {
-        let folder = try ModelFolder(path: path)
-        let configBytes = try folder.readConfig()
-        let config = try CLIPConfig(json: configBytes, file: folder.configPath)
-        let vocabularyBytes = try readWholeFile(folder.vocabularyPath)
-        let tokenizer = try BertTokenizer(vocabularyBytes: vocabularyBytes, source: folder.vocabularyPath)
-        let (weights, format) = try folder.openWeights()
-        return Parts(folder: folder, configBytes: configBytes, config: config, vocabularyBytes: vocabularyBytes,
-                     tokenizer: tokenizer, weights: weights, format: format)
     }
 
     /// Refuses weight layouts other than transformers' ChineseCLIPModel with

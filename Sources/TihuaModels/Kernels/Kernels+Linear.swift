@@ -12,11 +12,8 @@ extension Kernels {
         rows: Int, inFeatures: Int, outFeatures: Int,
         activation: Activation? = nil, accumulate: Bool = false
     ) {
-        precondition(!(accumulate && activation != nil), "a residual add takes no activation")
-        BLAS.sgemm(m: rows, n: outFeatures, k: inFeatures,
-                   a: inp, lda: inFeatures, b: weight, ldb: inFeatures, bTransposed: true,
-                   c: out, ldc: outFeatures, beta: accumulate ? 1 : 0, threads: ComputeBudget.threadsPerPass)
-        biasActivation(out, bias: bias, rows: rows, channels: outFeatures, activation: activation)
+        affine(out: out, inp: inp, weight: weight, weightIsOutByIn: true, bias: bias,
+               rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, activation: activation, accumulate: accumulate)
     }
 
     /// nn.Linear into a column block of a wider buffer, whose rows are `ldo` floats apart:
@@ -45,9 +42,19 @@ extension Kernels {
         rows: Int, inFeatures: Int, outFeatures: Int,
         activation: Activation? = nil, accumulate: Bool = false
     ) {
+        affine(out: out, inp: inp, weight: weight, weightIsOutByIn: false, bias: bias,
+               rows: rows, inFeatures: inFeatures, outFeatures: outFeatures, activation: activation, accumulate: accumulate)
+    }
+
+    /// One sgemm with the weight as [OC, IC] (nn.Linear) or [IC, OC] (Conv1D), then bias and activation.
+    private static func affine(
+        out: UnsafeMutablePointer<Float>, inp: UnsafePointer<Float>,
+        weight: UnsafePointer<Float>, weightIsOutByIn: Bool, bias: UnsafePointer<Float>?,
+        rows: Int, inFeatures: Int, outFeatures: Int, activation: Activation?, accumulate: Bool
+    ) {
         precondition(!(accumulate && activation != nil), "a residual add takes no activation")
         BLAS.sgemm(m: rows, n: outFeatures, k: inFeatures,
-                   a: inp, lda: inFeatures, b: weight, ldb: outFeatures, bTransposed: false,
+                   a: inp, lda: inFeatures, b: weight, ldb: weightIsOutByIn ? inFeatures : outFeatures, bTransposed: weightIsOutByIn,
                    c: out, ldc: outFeatures, beta: accumulate ? 1 : 0, threads: ComputeBudget.threadsPerPass)
         biasActivation(out, bias: bias, rows: rows, channels: outFeatures, activation: activation)
     }

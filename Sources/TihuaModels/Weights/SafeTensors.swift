@@ -3,7 +3,7 @@
 /// and F64 tensors are converted to float32 the first time they are asked
 /// for and kept. Every pointer handed out is valid for the lifetime of this
 /// object.
-public final class SafeTensors: TensorSource, Sendable {
+public final class SafeTensors: TableBackedTensorSource, Sendable {
     /// The path (or name) used in error messages.
     public let source: String
     public let tensors: [String: SafeTensorInfo]
@@ -61,18 +61,6 @@ public final class SafeTensors: TensorSource, Sendable {
     public func integerArray(_ name: String) throws -> [Int] {
         try table.layout(name).integers(source: source)
     }
-
-    // MARK: TensorSource
-
-    public var sourceName: String { source }
-    public var tensorNames: [String] { table.names }
-    public func describe(_ name: String) -> TensorDescription? {
-        tensors[name].map { TensorDescription(dtype: $0.dtype, shape: $0.shape) }
-    }
-    /// The tensor as float32 values: aligned F32 data in place; F16, BF16,
-    /// F64 and unaligned F32 converted once and cached.
-    public func floats(_ name: String) throws -> UnsafeBufferPointer<Float> { try table.floats(name) }
-    public var backingFiles: [FileStatus] { table.files }
 }
 
 /// An owned, 64-byte-aligned copy of some bytes.

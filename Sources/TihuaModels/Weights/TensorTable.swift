@@ -63,3 +63,21 @@ final class TensorTable: @unchecked Sendable {  // `converted` is only touched u
     }
 }
 
+
+/// A weight file whose tensors are a `TensorTable`: its `TensorSource`
+/// conformance forwards to the table.
+protocol TableBackedTensorSource: TensorSource {
+    var table: TensorTable { get }
+}
+
+extension TableBackedTensorSource {
+    public var sourceName: String { table.source }
+    public var tensorNames: [String] { table.names }
+    public func describe(_ name: String) -> TensorDescription? {
+        table.layouts[name].map { TensorDescription(dtype: $0.dtype, shape: $0.shape) }
+    }
+    /// The tensor as float32 values: aligned little-endian F32 data in place;
+    /// other dtypes, byte orders and strides converted once and cached.
+    public func floats(_ name: String) throws -> UnsafeBufferPointer<Float> { try table.floats(name) }
+    public var backingFiles: [FileStatus] { table.files }
+}

@@ -4,66 +4,67 @@ import Foundation
 /// `{"dynasty","author","content":"line|line|…","title","keywords":"k1 k2 …"}`.
 /// Records carry no id: a poem's id is `FILESTEM:LINENO` (1-based).
 enum CCPCReader {
-    static func read(_ data: Data, path: String) -> [CorpusRecord] {
+    static let keys: Set<CorpusJSON.Key> = [.content, .title, .author, .dynasty, .keywords]
+
+    static func read(_ bytes: UnsafeRawBufferPointer, path: String) -> [CorpusRecord] {
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let name = URL(fileURLWithPath: path).lastPathComponent
         var records: [CorpusRecord] = []
-        let decoder = JSONDecoder()
         var lineNumber = 0
-        data.withUnsafeBytes { (bytes: UnsafeRawBufferPointer) in
-            var start = 0
-            while start <= bytes.count {
-                let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
-                lineNumber += 1
-                let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
-                if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
-                    records.append(record(line, decoder: decoder, id: "\(stem):\(lineNumber)",
-                                          location: "\(name) line \(lineNumber)"))
+        var start = CorpusFiles.byteOrderMarkLength(bytes)
+        var seenRecord = false
+        while start <= bytes.count {
+            let end = bytes[start...].firstIndex(of: 0x0A) ?? bytes.count
+            lineNumber += 1
+            let line = UnsafeRawBufferPointer(rebasing: bytes[start..<end])
+            if !line.allSatisfy({ $0 == 0x20 || $0 == 0x09 || $0 == 0x0D }) {
+                let location = "\(name) line \(lineNumber)"
+                let parsed = CorpusJSON.record(line, keys: keys)
+                // A JSON value spread over several lines is a file of another
+                // kind (an intro or metadata file), not a CCPC file with a
+                // broken first line.
+                if !seenRecord, case .failure = parsed,
+                   case let rest = UnsafeRawBufferPointer(rebasing: bytes[start...]),
+                   case let whole = CorpusJSON.isOneValue(rest), whole.valid {
+                    let shape = whole.isObject ? "one JSON object" : "one JSON value"
+                    return [.invalid(location: name, reason: "\(shape) over several lines, not a corpus (CCPC has one poem object a line, chinese-poetry a JSON array of poems)")]
                 }
-                start = end + 1
+                seenRecord = true
+                records.append(record(parsed, id: "\(stem):\(lineNumber)", number: lineNumber, location: location))
             }
+            start = end + 1
         }
         return records
     }
 
-    private static func record(_ line: UnsafeRawBufferPointer, decoder: JSONDecoder, id: String,
+    private static func record(_ parsed: Result<CorpusJSON.Record, CorpusJSON.SyntaxError>, id: String, number: Int,
                                location: String) -> CorpusRecord {
-        guard let record = try? decoder.decode(Record.self, from: Data(line)) else {
-            return .invalid(location: location, reason: "not valid JSON")
+        let record: CorpusJSON.Record
+        switch parsed {
+        case .failure(let error): return .invalid(location: location, reason: error.reason)
+        case .success(let r): record = r
         }
-        guard record.isObject else {
-            return .invalid(location: location, reason: "not a JSON object")
-        }
+        if let problem = record.problem { return .invalid(location: location, reason: problem) }
         guard let content = record.content else {
-            return .invalid(location: location, reason: "no \"content\" string")
+            return .invalid(location: location, reason: "no \"content\"")
+        }
+        let separators = content.utf8.reduce(0) { $0 + ($1 == UInt8(ascii: "|") ? 1 : 0) }
+        if separators >= CorpusLimits.maxLines {
+            return .invalid(location: location, reason: "the poem has more than \(CorpusLimits.maxLines.grouped) lines")
         }
         let lines = content.split(separator: "|").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
         guard !lines.isEmpty else {
             return .invalid(location: location, reason: "\"content\" has no lines")
         }
+        if let problem = CorpusLimits.problem(lines: lines) { return .invalid(location: location, reason: problem) }
         let keywords = (record.keywords ?? "").split(whereSeparator: \.isWhitespace).map(String.init)
-        return .poem(Poem(id: id, title: record.title, author: record.author,
-                          dynasty: Dynasty.normalize(record.dynasty),
-                          lines: lines, keywords: keywords))
-    }
-
-    /// One line, decoded leniently: a field of another type than string
-    /// reads as absent, and a line that is valid JSON but no object is told
-    /// apart from one that is not JSON at all.
-    struct Record: Decodable {
-        var isObject = true
-        var content: String?, title: String?, author: String?, dynasty: String?, keywords: String?
-
-        enum Key: String, CodingKey { case content, title, author, dynasty, keywords }
-
-        init(from decoder: Decoder) throws {
-            guard let c = try? decoder.container(keyedBy: Key.self) else {
-                isObject = false
-                return
-            }
-            func field(_ key: Key) -> String? { (try? c.decodeIfPresent(String.self, forKey: key)) ?? nil }
-            (content, title, author, dynasty, keywords) =
-                (field(.content), field(.title), field(.author), field(.dynasty), field(.keywords))
+        if let problem = CorpusLimits.problem(keywords: keywords) { return .invalid(location: location, reason: problem) }
+        let dynasty = Dynasty.normalize(record.dynasty)
+        if let problem = CorpusLimits.problem(title: record.title, author: record.author, dynasty: dynasty) {
+            return .invalid(location: location, reason: problem)
         }
+        return .poem(ReadPoem(poem: Poem(id: id, title: record.title, author: record.author, dynasty: dynasty,
+                                         lines: lines, keywords: keywords),
+                              location: location, derivedNumber: number))
     }
 }

@@ -1,41 +1,50 @@
 import Foundation
+import TihuaStore
 
 /// The chinese-poetry collection: each file a JSON array of
 /// `{"author","paragraphs":[…],"title" (or "rhythmic" for ci),"id"}`.
 /// A paragraph holds two lines; lines are split on `，。！？；`. The dynasty
-/// comes from the file name (`poet.tang.0.json` → Tang).
+/// comes from the file name (`poet.tang.0.json` → Tang). A record without an
+/// id gets `FILESTEM:N` (N its 1-based place in the array).
 enum ChinesePoetryReader {
-    static func read(_ data: Data, path: String) -> [CorpusRecord] {
+    static let keys: Set<CorpusJSON.Key> = [.title, .rhythmic, .author, .id, .paragraphs]
+
+    static func read(_ bytes: UnsafeRawBufferPointer, path: String) -> [CorpusRecord] {
         let name = URL(fileURLWithPath: path).lastPathComponent
         let stem = URL(fileURLWithPath: path).deletingPathExtension().lastPathComponent
         let dynasty = dynasty(fromFileName: name)
-        // Fast path: the whole array at once. On a syntax error, fall back to
-        // splitting the array into elements to name the broken record's line.
-        var elements: [(record: Record?, line: Int?)]
-        if let all = try? JSONDecoder().decode([Record].self, from: data) {
-            elements = all.map { ($0, nil) }
-            // Name the lines of invalid records too (splitting costs a pass).
-            if all.contains(where: { !$0.isPoem }), case .success(let parts) = JSONArraySplitter.split(data),
-               parts.count == all.count {
-                elements = zip(all, parts).map { ($0, $1.line) }
-            }
-        } else {
-            switch JSONArraySplitter.split(data) {
-            case .failure(let failure):
-                return [.invalid(location: "\(name) line \(failure.line)", reason: failure.reason)]
-            case .success(let parts):
-                let decoder = JSONDecoder()
-                elements = parts.map { (try? decoder.decode(Record.self, from: data[$0.range]), $0.line) }
-            }
+        let elements: [JSONArraySplitter.Element]
+        switch JSONArraySplitter.split(bytes) {
+        case .failure(let failure):
+            return [.invalid(location: "\(name) line \(failure.line)", reason: failure.reason)]
+        case .success(let parts):
+            elements = parts
         }
         return elements.enumerated().map { i, element in
-            let location = element.line.map { "\(name) record \(i + 1) (line \($0))" } ?? "\(name) record \(i + 1)"
-            guard let record = element.record else { return .invalid(location: location, reason: "not valid JSON") }
+            let location = "\(name) record \(i + 1) (line \(element.line))"
+            let record: CorpusJSON.Record
+            switch CorpusJSON.record(UnsafeRawBufferPointer(rebasing: bytes[element.range]), keys: keys) {
+            case .failure(let error): return .invalid(location: location, reason: error.reason)
+            case .success(let r): record = r
+            }
             if let problem = record.problem { return .invalid(location: location, reason: problem) }
-            let lines = splitLines(record.paragraphs ?? [])
+            guard let paragraphs = record.paragraphs else {
+                return .invalid(location: location, reason: "no \"paragraphs\"")
+            }
+            let lines = splitLines(paragraphs)
             guard !lines.isEmpty else { return .invalid(location: location, reason: "no lines in \"paragraphs\"") }
-            return .poem(Poem(id: record.id ?? "\(stem):\(i + 1)", title: record.title ?? record.rhythmic,
-                              author: record.author, dynasty: dynasty, lines: lines, keywords: []))
+            if let problem = CorpusLimits.problem(lines: lines) { return .invalid(location: location, reason: problem) }
+            let title = record.title ?? record.rhythmic
+            if let problem = CorpusLimits.problem(title: title, author: record.author, dynasty: nil) {
+                return .invalid(location: location, reason: problem)
+            }
+            if let id = record.id, let problem = RecordID.problem(with: id) {
+                return .invalid(location: location, reason: "\"id\": \(problem)")
+            }
+            return .poem(ReadPoem(poem: Poem(id: record.id ?? "\(stem):\(i + 1)", title: title, author: record.author,
+                                             dynasty: dynasty, lines: lines, keywords: []),
+                                  location: location, derivedNumber: record.id == nil ? i + 1 : nil,
+                                  hasTune: record.title == nil && record.rhythmic != nil))
         }
     }
 
@@ -90,35 +99,5 @@ enum ChinesePoetryReader {
         let parts = name.split(separator: ".")
         guard parts.count >= 3, parts[0] == "poet" else { return nil }
         return Dynasty.normalize(String(parts[1]))
-    }
-
-    /// One array element, decoded leniently: a field of the wrong type is
-    /// reported as the record's problem instead of failing the whole file.
-    struct Record: Decodable {
-        var title: String?, rhythmic: String?, author: String?, id: String?
-        var paragraphs: [String]?
-        var problem: String?
-
-        var isPoem: Bool { problem == nil && !splitLines(paragraphs ?? []).isEmpty }
-
-        enum Key: String, CodingKey { case title, rhythmic, author, id, paragraphs }
-
-        init(from decoder: Decoder) throws {
-            guard let c = try? decoder.container(keyedBy: Key.self) else {
-                problem = "not a JSON object"
-                return
-            }
-            func field<T: Decodable>(_ key: Key, _ type: T.Type) -> T? {
-                do { return try c.decodeIfPresent(type, forKey: key) } catch {
-                    if problem == nil { problem = "\"\(key.rawValue)\" is not a \(T.self == String.self ? "string" : "list of strings")" }
-                    return nil
-                }
-            }
-            title = field(.title, String.self)
-            rhythmic = field(.rhythmic, String.self)
-            author = field(.author, String.self)
-            id = field(.id, String.self)
-            paragraphs = field(.paragraphs, [String].self)
-        }
     }
 }

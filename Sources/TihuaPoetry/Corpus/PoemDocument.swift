@@ -1,4 +1,7 @@
-/// The JSON document stored beside a poem. Written by hand because the
+/// The JSON document stored beside a poem:
+/// `{"id","title","author","dynasty","lines","keywords"}`, then
+/// `"normalized":{"title","author","lines"}` when the normalised text
+/// differs, and `"form"`. Written by hand because the
 /// import encodes 311k of them and Foundation's JSONEncoder spent 2.5 s of
 /// CPU on that; read back with JSONDecoder (`Poem` is Decodable).
 enum PoemDocument {
@@ -17,6 +20,19 @@ enum PoemDocument {
         append(poem.lines, to: &out)
         out += #","keywords":"#.utf8
         append(poem.keywords, to: &out)
+        if let normalized = poem.normalized {
+            out += #","normalized":{"title":"#.utf8
+            append(normalized.title, to: &out)
+            out += #","author":"#.utf8
+            append(normalized.author, to: &out)
+            out += #","lines":"#.utf8
+            append(normalized.lines, to: &out)
+            out.append(UInt8(ascii: "}"))
+        }
+        if let form = poem.form {
+            out += #","form":"#.utf8
+            append(form.rawValue, to: &out)
+        }
         out.append(UInt8(ascii: "}"))
         return out
     }
@@ -31,22 +47,27 @@ enum PoemDocument {
     }
 
     private static func append(_ string: String?, to out: inout [UInt8]) {
-        guard let string else { out += "null".utf8; return }
+        guard var string else { out += "null".utf8; return }
         out.append(UInt8(ascii: "\""))
-        for byte in string.utf8 {
-            switch byte {
-            case UInt8(ascii: "\""): out += #"\""#.utf8
-            case UInt8(ascii: "\\"): out += #"\\"#.utf8
-            case 0x0A: out += #"\n"#.utf8
-            case 0x0D: out += #"\r"#.utf8
-            case 0x09: out += #"\t"#.utf8
-            case 0..<0x20:
-                let hex = Array("0123456789abcdef".utf8)
-                out += #"\u00"#.utf8
-                out.append(hex[Int(byte >> 4)])
-                out.append(hex[Int(byte & 0xF)])
-            default: out.append(byte)
+        string.withUTF8 { bytes in
+            var run = 0  // start of the bytes not yet copied
+            for (i, byte) in bytes.enumerated() where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run..<i]))
+                run = i + 1
+                switch byte {
+                case UInt8(ascii: "\""): out += #"\""#.utf8
+                case UInt8(ascii: "\\"): out += #"\\"#.utf8
+                case 0x0A: out += #"\n"#.utf8
+                case 0x0D: out += #"\r"#.utf8
+                case 0x09: out += #"\t"#.utf8
+                default:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out += #"\u00"#.utf8
+                    out.append(hex[Int(byte >> 4)])
+                    out.append(hex[Int(byte & 0xF)])
+                }
             }
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: bytes[run...]))
         }
         out.append(UInt8(ascii: "\""))
     }

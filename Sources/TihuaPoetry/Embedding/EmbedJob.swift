@@ -20,6 +20,8 @@ public struct EmbedJob {
 
     /// `progress(collection, done, total)` after each batch.
     public func run(progress: (String, Int, Int) -> Void = { _, _, _ in }) throws -> EmbedSummary {
+        // Format-1 poems would be embedded from their unnormalised text.
+        if try PoemFormatCheck.state(index).needsUpgrade { throw PoemFormatCheck.upgradeError(index) }
         let keywords = try embed(BuiltinCollection.keywords, progress: progress) { record in
             record.id
         }

@@ -6,6 +6,10 @@ import TihuaStore
 /// all cores, embedded in batches, each batch committed on its own. A file
 /// that cannot be read is reported and skipped, not fatal. An image's id is
 /// its absolute path.
+///
+/// Resumable, not all or nothing: a run that is killed keeps the batches it
+/// committed, and running it again adds the rest (files already in the
+/// collection are counted as duplicates and not decoded again).
 public struct ImageLibrary {
     public let index: TihuaIndex
     public let model: CLIPModel
@@ -37,33 +41,24 @@ public struct ImageLibrary {
         enum CodingKeys: String, CodingKey { case added, duplicates, failed }
     }
 
-    /// JPEG files under `paths` (folders recursively: .jpg/.jpeg, any case),
-    /// as absolute paths in name order.
-    public static func expand(_ paths: [String]) throws -> [String] {
-        var files: [String] = []
-        for path in paths {
-            let absolute = absolutePath(path)
-            var isDirectory: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: absolute, isDirectory: &isDirectory) else {
-                throw PoetryError(.notFound, "\(path): no such file or folder")
-            }
-            guard isDirectory.boolValue else { files.append(absolute); continue }
-            let found = (FileManager.default.enumerator(atPath: absolute)?.compactMap { $0 as? String } ?? [])
-                .filter { ["jpg", "jpeg"].contains(($0 as NSString).pathExtension.lowercased()) }
-                .sorted()
-            files += found.map { absolute + "/" + $0 }
-        }
-        return files
+    /// JPEG files under `paths` (folders recursively: .jpg/.jpeg, any
+    /// case), as absolute paths, with what was skipped and why (see `FileWalk`:
+    /// non-regular files, paths unfit for an id).
+    public static func expand(_ paths: [String]) throws -> FileWalk.Result {
+        try FileWalk(extensions: ["jpg", "jpeg"], maxPathBytes: RecordID.maxBytes, absolute: true).expand(paths)
     }
 
     /// `progress(done, total)` after each batch.
     public func add(_ paths: [String], progress: (Int, Int) -> Void = { _, _ in }) throws -> Summary {
-        let files = try Self.expand(paths)
+        let walk = try Self.expand(paths)
+        let files = walk.files
         let collection = try index.prepareCollection(BuiltinCollection.images)
         if let info = try index.info(of: BuiltinCollection.images) {
             try ModelBinding.check(info, identity: model.identity)
         }
         var summary = Summary()
+        summary.failed = walk.skipped.count
+        summary.failures = walk.skipped.map(\.description)
         var seen = Set<String>()
         let known: Set<String> = try index.collection(BuiltinCollection.images).map { c in
             try index.read { txn in

@@ -34,6 +34,8 @@ public struct PoemWriter {
     /// Poems nearest the query whose lines a cento may use.
     public var centoPoolPoems = 300
     public var diversity: Float?
+    /// Which poems a cento may take lines from (empty: any).
+    public var filter = PoemFilter()
     /// The form and decoding rules of GPT-2 candidates (a cento's lines are
     /// 5 or 7 characters, four lines, lines 2 and 4 rhyming, whatever this says).
     public var style = GPT2PoemStyle()
@@ -71,10 +73,12 @@ public struct PoemWriter {
         let candidates: [GeneratedPoem]
         switch generator {
         case .cento:
-            let searched = try poetry.poemsSearched(near: query, model: clip.identity, k: centoPoolPoems)
+            let searched = filter.isEmpty
+                ? try poetry.poemsSearched(near: query, model: clip.identity, k: centoPoolPoems)
+                : try poetry.poemsSearched(PoemQuery(vector: query, model: clip.identity, filter: filter, k: centoPoolPoems))
             partial += searched.partial
             let pool = searched.hits.flatMap { hit in
-                hit.lines.map {
+                hit.poem.normalizedLines.map {
                     CentoGenerator.Line(text: $0, source: LineSource(id: hit.id, title: hit.title, author: hit.author),
                                         poemScore: hit.score)
                 }

@@ -24,14 +24,18 @@ public struct RhymeTable: Sendable, Equatable {
         public init(_ x: Character, _ y: Character) {
             self.init(x.unicodeScalars.first!, y.unicodeScalars.first!)
         }
+
+        init(_ code: UInt64) {
+            self.init(Unicode.Scalar(UInt32(truncatingIfNeeded: code >> 32))!, Unicode.Scalar(UInt32(truncatingIfNeeded: code))!)
+        }
     }
 
     public init() {}
 
-    /// Counts the rhymes of `poems` (5- or 7-character lines, at least four,
-    /// all of one length).
+    /// Counts the rhymes of `poems` (their normalised lines: 5- or
+    /// 7-character lines, at least four, all of one length).
     public mutating func add<S: Sequence>(_ poems: S) where S.Element == Poem {
-        for poem in poems { add(lines: poem.lines) }
+        for poem in poems { add(lines: poem.normalizedLines) }
     }
 
     public mutating func add(lines: [String]) { count(lines, by: 1) }
@@ -40,8 +44,25 @@ public struct RhymeTable: Sendable, Equatable {
     public mutating func remove(lines: [String]) { count(lines, by: -1) }
 
     private mutating func count(_ lines: [String], by delta: Int) {
-        guard lines.count >= 4, let length = lines.first?.unicodeScalars.count, length == 5 || length == 7,
-              lines.allSatisfy({ $0.unicodeScalars.count == length }) else { return }
+        var codes: [UInt64] = []
+        Self.appendPairs(of: lines, to: &codes)
+        for code in codes {
+            let pair = Pair(code)
+            let n = pairs[pair, default: 0] + delta
+            pairs[pair] = n > 0 ? n : nil
+        }
+    }
+
+    /// The pairs `lines` attest (5- or 7-character lines, at least four, all
+    /// of one length), as codes (lower scalar << 32 | higher), appended to
+    /// `codes`: an import gathers them for all its poems and counts them at
+    /// once (`add(pairCodes:)`), which costs far less than a dictionary
+    /// update per poem.
+    static func appendPairs(of lines: [String], to codes: inout [UInt64]) {
+        // Scalar counts from UTF-8 lead bytes (this runs on every poem of an import).
+        func scalars(_ line: String) -> Int { line.utf8.reduce(0) { $0 + ($1 & 0xC0 == 0x80 ? 0 : 1) } }
+        guard lines.count >= 4, let length = lines.first.map(scalars), length == 5 || length == 7,
+              lines.allSatisfy({ scalars($0) == length }) else { return }
         var finals: [Unicode.Scalar] = []
         for i in stride(from: 1, to: lines.count, by: 2) {
             if let last = lines[i].unicodeScalars.last, !finals.contains(last) { finals.append(last) }
@@ -49,9 +70,21 @@ public struct RhymeTable: Sendable, Equatable {
         for i in finals.indices {
             for j in finals.indices where j > i {
                 let pair = Pair(finals[i], finals[j])
-                let n = pairs[pair, default: 0] + delta
-                pairs[pair] = n > 0 ? n : nil
+                codes.append(UInt64(pair.a.value) << 32 | UInt64(pair.b.value))
             }
+        }
+    }
+
+    /// Counts pairs given as codes (one per attesting poem).
+    mutating func add(pairCodes: [UInt64]) {
+        var sorted = pairCodes
+        sorted.sort()
+        var i = 0
+        while i < sorted.count {
+            var j = i + 1
+            while j < sorted.count && sorted[j] == sorted[i] { j += 1 }
+            pairs[Pair(sorted[i]), default: 0] += j - i
+            i = j
         }
     }
 

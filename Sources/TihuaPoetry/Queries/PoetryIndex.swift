@@ -8,16 +8,6 @@ public struct ScoredKeyword: Codable, Sendable, Equatable {
     public let score: Float
 }
 
-/// A poem found for a query.
-public struct PoemHit: Codable, Sendable, Equatable {
-    public let id: String
-    public let score: Float
-    public let title: String?
-    public let author: String?
-    public let dynasty: String?
-    public let lines: [String]
-}
-
 /// An image found for a poem.
 public struct ImageHit: Codable, Sendable, Equatable {
     public let id: String
@@ -87,23 +77,124 @@ public struct PoetryIndex: Sendable {
     public func poemsSearched(near query: [Float], model: String?, k: Int,
                               method: SearchMethod = .automatic) throws -> Searched<PoemHit> {
         let c = try handle(BuiltinCollection.poems)
+        let tables = try PoemTables.open(index, create: false)
         return try index.read { txn in
             let snapshot = try embedded(txn, c, model: model)
             try Self.check(method, snapshot)
             let hits = try VectorSearch.neighbors(snapshot, try QueryMatrix(query, dimension: query.count),
                                                   k: k, method: method).hits(query: 0)
-            let decoder = JSONDecoder()
+            let reader = try PoemReader(snapshot, tables: tables, index: index)
             let poems = try hits.map { hit in
                 let id = try snapshot.id(ofRow: hit.row)
                 guard let record = try snapshot.record(id) else {
                     throw PoetryError(.corrupt, "index \(index.path): poem row \(hit.row) names '\(id)', which has no record")
                 }
-                let poem = try Self.decodePoem(record, decoder, index: index)
-                return PoemHit(id: id, score: hit.score, title: poem.title, author: poem.author,
-                               dynasty: poem.dynasty, lines: poem.lines)
+                return try reader.hit(record, score: hit.score)
             }
             return Searched(hits: poems, partial: Self.coverage(snapshot))
         }
+    }
+
+    /// `text` normalised as the index's poems were (OpenCC, the profile the
+    /// poems were imported with): a text query is embedded in this form, so
+    /// that it meets the poems' normalised embeddings.
+    public func normalizedQuery(_ text: String) throws -> String {
+        try ScriptConverter.shared(profile: try PoemFormatCheck.queryProfile(index)).convert(text)
+    }
+
+    /// Poems for `query` (see `PoemQuery`).
+    public func poems(_ query: PoemQuery) throws -> [PoemHit] {
+        try poemsSearched(query).hits
+    }
+
+    public func poemsSearched(_ query: PoemQuery) throws -> Searched<PoemHit> {
+        guard query.k >= 1 else { throw PoetryError(.badInput, "k must be at least 1 (got \(query.k))") }
+        let profile = try PoemFormatCheck.queryProfile(index)
+        let converter = try ScriptConverter.shared(profile: profile)
+        var phrase: PhraseQuery?
+        if let text = query.contains {
+            guard let p = try PhraseQuery(text, converter: converter) else {
+                throw PoetryError(.badInput, "the phrase \(quoted(text)) holds no character to look for")
+            }
+            phrase = p
+        }
+        if query.vector == nil && phrase == nil && query.filter.isEmpty {
+            throw PoetryError(.badInput, "a poem query needs an image, a text, a phrase or a filter")
+        }
+        if query.hybrid && (query.vector == nil || query.text == nil) {
+            throw PoetryError(.badInput, "hybrid ranking needs a text query")
+        }
+        let c = try handle(BuiltinCollection.poems)
+        guard let tables = try PoemTables.open(index, create: false) else { return Searched(hits: [], partial: []) }
+        return try index.read { txn in
+            let snapshot = query.vector == nil ? try txn.snapshot(c) : try embedded(txn, c, model: query.model)
+            let reader = try PoemReader(snapshot, tables: tables, index: index)
+            let selection = try PoemSelection(snapshot: snapshot, tables: tables, reader: reader, converter: converter)
+                .sequences(filter: query.filter, phrase: phrase)
+            var ranked: [(record: StoredRecord, score: Float)] = []
+            if let vector = query.vector {
+                try Self.check(query.method, snapshot)
+                let pool = query.hybrid ? min(max(4 * query.k, 100), 1_000) : query.k
+                let queries = try QueryMatrix(vector, dimension: vector.count)
+                let neighbors: Neighbors
+                if let selection {
+                    let rows = try SequenceRows.rows(of: selection, in: snapshot, index: index)
+                    neighbors = try FilteredSearch.search(snapshot, queries: queries, k: pool,
+                                                          filter: RowFilter(rows: rows, rowCount: snapshot.vectorCount),
+                                                          method: query.method)
+                } else {
+                    neighbors = try VectorSearch.neighbors(snapshot, queries, k: pool, method: query.method)
+                }
+                let near = try neighbors.hits(query: 0).map { hit -> (record: StoredRecord, score: Float) in
+                    let id = try snapshot.id(ofRow: hit.row)
+                    guard let record = try snapshot.record(id) else {
+                        throw PoetryError(.corrupt, "index \(index.path): poem row \(hit.row) names '\(id)', which has no record")
+                    }
+                    return (record, hit.score)
+                }
+                if query.hybrid, let text = query.text {
+                    let lexical = try LexicalRanker(snapshot: snapshot, tables: tables)
+                        .rank(text, converter: converter, allowed: selection, limit: pool)
+                    ranked = try Self.fuse(near.map(\.record), lexical, snapshot: snapshot, k: query.k)
+                } else {
+                    ranked = Array(near.prefix(query.k))
+                }
+            } else {
+                for sequence in selection ?? [] {
+                    guard let record = try snapshot.record(sequence: UInt64(sequence)) else { continue }
+                    ranked.append((record, 1))
+                    if ranked.count == query.k { break }
+                }
+            }
+            let hits = try ranked.map { item in
+                let poem = try reader.poem(item.record)
+                return try reader.hit(item.record, poem: poem, score: item.score, script: query.script, profile: profile,
+                                      spans: phrase?.matches(in: poem.normalizedLines) ?? [])
+            }
+            return Searched(hits: hits, partial: query.vector == nil ? [] : Self.coverage(snapshot))
+        }
+    }
+
+    /// Reciprocal rank fusion of a vector ranking (records, best first) and
+    /// a lexical one (sequences, best first): `Σ 1/(60 + rank)`, ties in
+    /// corpus order.
+    static func fuse(_ near: [StoredRecord], _ lexical: [UInt32], snapshot: CollectionSnapshot,
+                     k: Int) throws -> [(record: StoredRecord, score: Float)] {
+        var fused: [UInt64: (record: StoredRecord?, score: Double)] = [:]
+        for (rank, record) in near.enumerated() {
+            fused[record.sequence, default: (record, 0)].score += 1 / (PoemQuery.fusionConstant + Double(rank + 1))
+        }
+        for (rank, sequence) in lexical.enumerated() {
+            fused[UInt64(sequence), default: (nil, 0)].score += 1 / (PoemQuery.fusionConstant + Double(rank + 1))
+        }
+        let best = fused.sorted { $0.value.score > $1.value.score || ($0.value.score == $1.value.score && $0.key < $1.key) }
+        var out: [(record: StoredRecord, score: Float)] = []
+        for (sequence, entry) in best {
+            guard let record = try entry.record ?? snapshot.record(sequence: sequence) else { continue }
+            out.append((record, Float(entry.score)))
+            if out.count == k { break }
+        }
+        return out
     }
 
     /// The `k` images closest to `query`.

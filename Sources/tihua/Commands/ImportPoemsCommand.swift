@@ -31,12 +31,13 @@ struct ImportPoemsCommand: ParsableCommand {
         let summary = try engine.importPoems(PoemImportRequest(paths: files, format: format, skipInvalid: skipInvalid,
                                                                batchSize: batch)) { bar.update($0, of: $1) }
         bar.finish()
+        for file in summary.skippedFiles { printNote("skipped \(file)") }
         for record in summary.skippedRecords.prefix(20) { printNote("skipped \(record)") }
         if summary.skippedRecords.count > 20 { printNote("… and \(summary.skippedRecords.count - 20) more skipped") }
         if output.json {
             try printJSONLine(summary)
         } else {
-            printLine("imported \(summary.imported) poems (\(summary.skipped) skipped, \(summary.duplicates) duplicates)")
+            printLine("imported \(summary.imported) poems (\(summary.merged) merged into poems already there, \(summary.skipped) skipped, \(summary.duplicates) duplicates)")
         }
     }
 }

@@ -14,6 +14,7 @@ enum ErrorText {
         case .importRecords: return note(e.message, "import them first")
         case .skipInvalid: return note(e.message, "--skip-invalid skips such records")
         case .chooseModel: return e.message + ": pass --model DIR (a Chinese-CLIP folder)"
+        case .upgradeIndex: return note(e.message, "run tihua upgrade")
         }
     }
 

@@ -8,7 +8,7 @@
 /// Storages sit at whatever offset follows the pickles, so float32 data is
 /// used in place only when it happens to be 4-byte aligned; otherwise it is
 /// copied once on load.
-public final class LegacyTorchCheckpoint: TensorSource, Sendable {
+public final class LegacyTorchCheckpoint: TableBackedTensorSource, Sendable {
     public let source: String
     let table: TensorTable
 
@@ -81,14 +81,4 @@ public final class LegacyTorchCheckpoint: TensorSource, Sendable {
         self.source = source
         table = TensorTable(source: source, layouts: layouts, files: files, owners: [owner])
     }
-
-    // MARK: TensorSource
-
-    public var sourceName: String { source }
-    public var tensorNames: [String] { table.names }
-    public func describe(_ name: String) -> TensorDescription? {
-        table.layouts[name].map { TensorDescription(dtype: $0.dtype, shape: $0.shape) }
-    }
-    public func floats(_ name: String) throws -> UnsafeBufferPointer<Float> { try table.floats(name) }
-    public var backingFiles: [FileStatus] { table.files }
 }

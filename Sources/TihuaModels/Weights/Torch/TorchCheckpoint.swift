@@ -6,7 +6,7 @@
 /// The file is mapped; float32 tensors point into the map. The pickle is
 /// interpreted against an allow-list (`TorchGlobal`), so nothing in the file
 /// is ever executed.
-public final class TorchCheckpoint: TensorSource, Sendable {
+public final class TorchCheckpoint: TableBackedTensorSource, Sendable {
     public let source: String
     /// The archive's top-level folder (`archive`, or the saved file's stem).
     public let archiveName: String
@@ -62,14 +62,4 @@ public final class TorchCheckpoint: TensorSource, Sendable {
         self.isBigEndian = bigEndian
         table = TensorTable(source: source, layouts: layouts, files: files, owners: [owner])
     }
-
-    // MARK: TensorSource
-
-    public var sourceName: String { source }
-    public var tensorNames: [String] { table.names }
-    public func describe(_ name: String) -> TensorDescription? {
-        table.layouts[name].map { TensorDescription(dtype: $0.dtype, shape: $0.shape) }
-    }
-    public func floats(_ name: String) throws -> UnsafeBufferPointer<Float> { try table.floats(name) }
-    public var backingFiles: [FileStatus] { table.files }
 }
