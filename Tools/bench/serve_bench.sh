@@ -14,6 +14,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 DURATION=${DURATION:-10s}
+BIG_POEMS=${BIG_POEMS:-500}  # poems embedded with the real-size model
 work=${TMPDIR:-/tmp}/tihua-serve-bench
 scratch=${SCRATCH:-.build}
 swift build -c release --product tihua --scratch-path "$scratch" >&2
@@ -43,7 +44,7 @@ json.dump({"image": photo, "k": 10}, open(f"{work}/image.json", "w"))
 PY
 $bin import vectors --index "$work/small" --collection vectors --vectors "$work/vectors.npy" --ids "$work/ids.txt" --json >&2
 $bin bench random-model "$work/vit-b16"
-head -n 500 Samples/ccpc/ccpc_test_v1.0.json > "$work/ccpc500.json"
+head -n "$BIG_POEMS" Samples/ccpc/ccpc_test_v1.0.json > "$work/ccpc500.json"
 $bin import poems --index "$work/big" "$work/ccpc500.json" --json >&2
 $bin embed --index "$work/big" --model "$work/vit-b16" --json >&2
 
@@ -104,7 +105,7 @@ for c in 1 2 8; do
     wrk_row "/v1/poems, photo (ViT-B/16)" /v1/poems image $c
     peer_row "/v1/poems, photo (ViT-B/16)" "$work/big" "$work/vit-b16" poems image $c 24
 done
-memory "ViT-B/16 (random weights), 500 poems"
+memory "ViT-B/16 (random weights), $BIG_POEMS poems"
 kill -TERM $pid; wait $pid
 echo
 echo "encoder alone (tihua bench encode, batches of 8):"

@@ -48,6 +48,7 @@ struct APIError: HTTPResponseError, Sendable {
         case .importRecords: return error.message + " (import them first)"
         case .chooseModel: return error.message + " (start the server with a model folder)"
         case .skipInvalid: return error.message
+        case .upgradeIndex: return error.message + " (the index needs `tihua upgrade` first)"
         }
     }
 
