@@ -48,8 +48,11 @@ import TihuaPoetry
             // A vector and a stored poem need no model; IVF with nprobe.
             let vector = try engine.encode(.text("江上")).embedding
             let byVector = try await post(client, "/v1/poems", json(["vector": vector, "k": 3, "nprobe": 2]))
-            #expect(try byVector.decode(PoemsResult.self)
-                    == (try engine.poems(PoemsRequest(query: .vector(vector), k: 3, method: .init(nprobe: 2)))))
+            // Scores within rounding: the SIMD kernels and OpenBLAS may sum in
+            // another order when other searches run at the same time.
+            #expect(byVector.status == .ok)
+            expectSame(try byVector.decode(PoemsResult.self).results,
+                       try engine.poems(PoemsRequest(query: .vector(vector), k: 3, method: .init(nprobe: 2))).results)
 
             let poemID = expected.results[0].id
             let images = try await post(client, "/v1/images", json(["poem": poemID, "k": 2]))
