@@ -9,7 +9,7 @@ struct Tihua: ParsableCommand {
         subcommands: [
             ImportCommand.self, UpgradeCommand.self, StatsCommand.self, DeleteCommand.self, ConvertCommand.self, EmbedCommand.self, ImagesCommand.self, KeywordsCommand.self,
             PoemsCommand.self, GenerateCommand.self, SearchCommand.self, IVFCommand.self, EncodeCommand.self, ModelCommand.self, BenchCommand.self, TrainCommand.self, GeneratorCommand.self,
-            WaitForSignalCommand.self,
+            ServeCommand.self, WaitForSignalCommand.self,
         ])
 
     /// As swift-argument-parser's own `main`, parsing and running are kept
