@@ -62,7 +62,7 @@ let package = Package(
         .testTarget(name: "TihuaStoreTests", dependencies: ["TihuaStore", "TihuaCompute", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaFormatsTests", dependencies: ["TihuaFormats", "TihuaStore", "TihuaCompute", "TihuaTestSupport"]),
         .testTarget(name: "TihuaSearchTests", dependencies: ["TihuaSearch", "TihuaCompute", "TihuaTestSupport"]),
-        .testTarget(name: "TihuaKernelsTests", dependencies: ["TihuaSearch", "TihuaCompute", "CTihuaKernels", "TihuaBench", "TihuaFormats", "TihuaTestSupport"],
+        .testTarget(name: "TihuaKernelsTests", dependencies: ["TihuaSearch", "TihuaCompute", "CTihuaKernels", "TihuaBench", "TihuaFormats", "TihuaStore", "TihuaTestSupport"],
                     resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaModelsTests", dependencies: ["TihuaModels", "TihuaCompute", "TihuaBench", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaPoetryTests", dependencies: ["TihuaPoetry", "TihuaTestSupport"], resources: [.copy("Fixtures")]),

@@ -1,3 +1,4 @@
+import TihuaCompute
 import TihuaStore
 
 /// Imports a `.npy` matrix and its ids file into a collection, all or
@@ -8,11 +9,16 @@ public struct VectorImport {
     public let idsPath: String
     /// Rows per transaction; nil for about 64 MiB of vectors.
     public var batchRows: Int?
+    /// How the collection stores its vectors: taken by a collection that
+    /// holds none yet, an error for one that stores another dtype; nil keeps
+    /// the collection's (float32 for a new one).
+    public var dtype: VectorDType?
 
-    public init(vectorsPath: String, idsPath: String, batchRows: Int? = nil) {
+    public init(vectorsPath: String, idsPath: String, batchRows: Int? = nil, dtype: VectorDType? = nil) {
         self.vectorsPath = vectorsPath
         self.idsPath = idsPath
         self.batchRows = batchRows
+        self.dtype = dtype
     }
 
     /// Returns the number of vectors imported. `progress(done, total)` is
@@ -28,6 +34,10 @@ public struct VectorImport {
         if let existing = try index.info(of: name), let d = existing.dimension, d != file.columns {
             throw FormatError(.invalidInput, "\(vectorsPath) has dimension \(file.columns) but collection '\(name)' holds \(d)-dimensional vectors")
         }
+        let existing = try index.info(of: name)
+        if let dtype, let existing, existing.vectorCount > 0, existing.dtype != dtype {
+            throw FormatError(.invalidInput, "collection '\(name)' stores \(existing.dtype.rawValue) vectors, not \(dtype.rawValue)")
+        }
         let collection = try index.prepareCollection(name)
         try index.read { txn in
             guard try txn.info(collection.name) != nil else { return }
@@ -39,7 +49,28 @@ public struct VectorImport {
         let dimension = file.columns
         let batchRows = max(1, self.batchRows ?? (64 << 20) / (dimension * 4))
         var buffer = [Float](repeating: 0, count: min(batchRows, max(1, file.rows)) * dimension)
+        // A new int8 collection: ranges trained on every row of the file (one cheap pass).
+        var ranges: ScalarQuantizer?
+        if (dtype ?? existing?.dtype) == .int8 && (existing?.vectorCount ?? 0) == 0 && file.rows > 0 {
+            var trainer = ScalarQuantizer.Trainer(dimension: dimension)
+            var start = 0
+            while start < file.rows {
+                let count = min(batchRows, file.rows - start)
+                let first = start
+                try buffer.withUnsafeMutableBufferPointer { b in
+                    try file.readRows(first, count: count, into: b.baseAddress!)
+                    try VectorCheck.normalizeRows(b.baseAddress!, count: count, dimension: dimension) {
+                        "\(vectorsPath) row \(first + $0) (id '\(ids[first + $0])')"
+                    }
+                    trainer.add(b.baseAddress!, count: count)
+                }
+                start += count
+            }
+            ranges = trainer.quantizer()
+        }
         try index.write(collection) { writer in
+            if let dtype { try writer.setDType(dtype) }
+            if let ranges, writer.info.vectorCount == 0 { try writer.trainInt8Ranges(ranges) }
             var start = 0
             while start < file.rows {
                 let count = min(batchRows, file.rows - start)

@@ -24,6 +24,22 @@ public enum ExactSearch {
         let k = try SearchValidation.check(snapshot, queries: queries, k: k)
         var result = Neighbors(queryCount: queries.count, k: k)
         guard let dimension = snapshot.dimension, snapshot.vectorCount > 0 else { return result }
+        let encoding = try snapshot.encoding()
+        if encoding != .float32 {
+            let blocks = try snapshot.encodedBlocks()
+            let tops: [TopK]
+            if queries.count == 1 {
+                // The kernel of the dtype scores the stored bytes in SIMD registers (OneQueryScan).
+                let prepared = queries.values.withUnsafeBufferPointer { PreparedQuery($0, encoding: encoding) }
+                let runs = blocks.map { EncodedRows(firstRow: $0.firstRow, count: $0.rows, base: $0.bytes) }
+                tops = [OneQueryScan.top(prepared, runs: runs, total: snapshot.vectorCount, k: k, parts: Parallel.cores)]
+            } else {
+                tops = scanBatch(queries: queries, blocks: blocks, encoding: encoding, total: snapshot.vectorCount,
+                                 dimension: dimension, k: k)
+            }
+            for (q, top) in tops.enumerated() { result.set(query: q, top) }
+            return result
+        }
         let blocks = try snapshot.blocks()
         let tops: [TopK]
         if queries.count == 1 {
@@ -107,6 +123,54 @@ public enum ExactSearch {
                                                         firstRow: block.firstRow)
                             }
                             q0 += m
+                        }
+                    }
+                }
+            }
+        }
+        var tops = partial[0].value
+        for p in partial.dropFirst() {
+            for i in 0..<n { tops[i].merge(p.value[i]) }
+        }
+        return tops
+    }
+}
+
+extension ExactSearch {
+    /// A batch over compressed rows: each block is decoded into a float32
+    /// scratch once per worker and scored by one `sgemm` per query tile (the
+    /// decode is paid once for the whole batch; a direct kernel per query
+    /// would read the block once per query).
+    static func scanBatch(queries: QueryMatrix, blocks: [EncodedBlock], encoding: VectorEncoding, total: Int,
+                          dimension: Int, k: Int) -> [TopK] {
+        let n = queries.count
+        let kept = min(k, total)
+        let parts = total >= parallelThreshold ? min(Parallel.cores, blocks.count) : 1
+        let partial = (0..<parts).map { _ in Box((0..<n).map { _ in TopK(k: kept) }) }
+        let maxRows = blocks.map(\.rows).max() ?? 0
+        let tile = min(n, queryTile, max(1, (4 << 20) / max(1, maxRows)))
+        queries.values.withUnsafeBufferPointer { qv in
+            let q = qv.baseAddress!
+            Parallel.forEachChunk(count: blocks.count, parts: parts) { part, range in
+                let box = partial[part]
+                var scores = [Float](repeating: 0, count: tile * maxRows)
+                var decoded = [Float](repeating: 0, count: maxRows * dimension)
+                scores.withUnsafeMutableBufferPointer { s in
+                    decoded.withUnsafeMutableBufferPointer { d in
+                        for block in blocks[range] {
+                            encoding.decode(block.bytes, count: block.rows, dimension: dimension, into: d.baseAddress!)
+                            var q0 = 0
+                            while q0 < n {
+                                let m = min(tile, n - q0)
+                                BLAS.sgemm(m: m, n: block.rows, k: dimension, a: q + q0 * dimension, lda: dimension,
+                                           b: d.baseAddress!, ldb: dimension, bTransposed: true,
+                                           c: s.baseAddress!, ldc: block.rows, threads: parts == 1 ? Parallel.cores : 1)
+                                for i in 0..<m {
+                                    box.value[q0 + i].offer(s.baseAddress! + i * block.rows, count: block.rows,
+                                                            firstRow: block.firstRow)
+                                }
+                                q0 += m
+                            }
                         }
                     }
                 }

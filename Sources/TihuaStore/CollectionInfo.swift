@@ -1,11 +1,25 @@
 import Foundation
+import TihuaCompute
 
 /// How vectors are compared. Vectors are stored L2-normalised, so cosine
 /// similarity is their dot product.
 public enum Metric: String, Codable, Sendable { case cosine }
 
-/// The element type of stored vectors.
-public enum VectorDType: String, Codable, Sendable { case float32 }
+/// The element type of stored vectors, chosen when a collection is created.
+/// `int8` is 8-bit scalar quantisation with per-dimension ranges trained on
+/// the collection's vectors (FAISS's QT_8bit), stored in its metadata.
+public enum VectorDType: String, Codable, Sendable, CaseIterable {
+    case float32, float16, int8
+
+    /// Bytes one component takes on disk.
+    public var bytesPerComponent: Int {
+        switch self {
+        case .float32: 4
+        case .float16: 2
+        case .int8: 1
+        }
+    }
+}
 
 /// A collection's metadata, stored as JSON in the `meta` database.
 ///
@@ -32,6 +46,28 @@ public struct CollectionInfo: Codable, Sendable, Equatable {
     public var vectorCount: Int = 0
     /// The IVF index over the vectors, if one was built.
     public var ivf: IVFInfo?
+    /// `int8` only: the per-dimension ranges (`ScalarQuantizer.storageBytes`,
+    /// base64), set by the first vectors stored or by a conversion.
+    public var int8Ranges: String?
+
+    /// The quantiser of an `int8` collection, once trained.
+    public var quantizer: ScalarQuantizer? {
+        guard dtype == .int8, let dimension, let text = int8Ranges, let data = Data(base64Encoded: text) else { return nil }
+        return data.withUnsafeBytes { ScalarQuantizer(storageBytes: $0, dimension: dimension) }
+    }
+
+    /// How the stored rows are encoded; nil for an `int8` collection before
+    /// its ranges are trained (it holds no vectors then).
+    public var encoding: VectorEncoding? {
+        switch dtype {
+        case .float32: .float32
+        case .float16: .float16
+        case .int8: quantizer.map { .sq8($0) }
+        }
+    }
+
+    /// Bytes one stored vector takes in the blocks (0 before the dimension is known).
+    public var bytesPerVector: Int { (dimension ?? 0) * dtype.bytesPerComponent }
 
     public init(name: String) { self.name = name }
 
@@ -77,6 +113,7 @@ extension CollectionInfo {
         if vectorCount > recordCount { return "counts more vectors (\(vectorCount)) than records (\(recordCount))" }
         if vectorCount >= Int(UInt32.max) { return "counts \(vectorCount) vectors, more than a collection holds" }
         guard let dimension else {
+            if int8Ranges != nil { return "has int8 ranges but no dimension" }
             if vectorCount > 0 { return "has \(vectorCount) vectors but no dimension" }
             if ivf != nil { return "has an IVF index but no dimension" }
             return nil
@@ -84,6 +121,13 @@ extension CollectionInfo {
         if dimension < 1 || dimension > Self.maxDimension { return "has dimension \(dimension), outside 1…\(Self.maxDimension)" }
         if blockRows < 1 || blockRows > 65536 || blockRows * dimension > 1 << 28 {
             return "has \(blockRows) rows per block, outside 1…\(min(65536, (1 << 28) / dimension)) for dimension \(dimension)"
+        }
+        switch dtype {
+        case .int8:
+            if int8Ranges != nil && quantizer == nil { return "has int8 ranges that are not \(dimension) finite ranges" }
+            if vectorCount > 0 && quantizer == nil { return "holds int8 vectors but no int8 ranges" }
+        case .float32, .float16:
+            if int8Ranges != nil { return "has int8 ranges but stores \(dtype.rawValue)" }
         }
         if let ivf {
             if ivf.lists < 1 || ivf.lists >= Int(UInt32.max) || ivf.lists * dimension > 1 << 29 {

@@ -1,4 +1,5 @@
 import CLMDB
+import TihuaCompute
 
 /// A collection as one read transaction sees it. Like the transaction, it
 /// is valid only inside the closure that made it; what it returns is copied
@@ -73,59 +74,106 @@ public struct CollectionSnapshot {
         return list == noList ? nil : list
     }
 
-    /// The stored (unit-length) vector of row `row`, copied.
+    /// The stored (unit-length) vector of row `row`, copied (decoded from
+    /// the collection's dtype).
     public func vector(row: Int) throws -> [Float] {
         try withVector(row: row) { Array($0) }
     }
 
-    /// Lends `body` the stored vector of row `row`, read in place from the
-    /// map; the buffer must not be used after `body` returns.
+    /// Lends `body` the vector of row `row`: read in place from the map for
+    /// a float32 collection, decoded into a temporary buffer otherwise; the
+    /// buffer must not be used after `body` returns.
     public func withVector<R>(row: Int, _ body: (UnsafeBufferPointer<Float>) throws -> R) throws -> R {
         guard let dimension = info.dimension, row >= 0, row < info.vectorCount else {
             throw StoreError(.notFound, "\(name) has no vector row \(row)")
         }
+        let encoding = try self.encoding()
         let b = row / info.blockRows
         let rows = min(info.blockRows, info.vectorCount - b * info.blockRows)
-        let base = try blockPointer(b, rows: rows, dimension: dimension)
-        return try body(UnsafeBufferPointer(start: base + (row - b * info.blockRows) * dimension, count: dimension))
-    }
-
-    /// Lends `body` every visible vector, block by block, in row order:
-    /// `rows × dimension` floats starting at row `firstRow`, read in place
-    /// from the map (valid only during the call).
-    public func forEachBlock(_ body: (_ firstRow: Int, _ vectors: UnsafeBufferPointer<Float>) throws -> Void) throws {
-        guard let dimension = info.dimension else { return }
-        for block in try blocks() {
-            try body(block.firstRow, UnsafeBufferPointer(start: block.vectors, count: block.rows * dimension))
+        let base = try blockBytes(b, rows: rows) + (row - b * info.blockRows) * info.bytesPerVector
+        if case .float32 = encoding {
+            return try body(UnsafeBufferPointer(start: base.assumingMemoryBound(to: Float.self), count: dimension))
+        }
+        return try withUnsafeTemporaryAllocation(of: Float.self, capacity: dimension) { out in
+            encoding.decode(base, count: 1, dimension: dimension, into: out.baseAddress!)
+            return try body(UnsafeBufferPointer(out))
         }
     }
 
-    /// Every visible vector, block by block, zero-copy: for scans inside
-    /// this package, which keep the pointers within the transaction.
-    package func blocks() throws -> [VectorBlock] {
-        guard let dimension = info.dimension, info.vectorCount > 0 else { return [] }
+    /// How the rows of this collection are stored (an `int8` collection
+    /// without ranges holds no rows to read).
+    package func encoding() throws -> VectorEncoding {
+        guard let encoding = info.encoding else {
+            throw StoreError(.corrupt, "index \(path): \(name) stores int8 vectors without their ranges")
+        }
+        return encoding
+    }
+
+    /// Lends `body` every visible vector as float32, block by block, in row
+    /// order: `rows × dimension` floats starting at row `firstRow`, read in
+    /// place from the map (float32) or decoded into a scratch buffer (other
+    /// dtypes); valid only during the call.
+    public func forEachBlock(_ body: (_ firstRow: Int, _ vectors: UnsafeBufferPointer<Float>) throws -> Void) throws {
+        guard let dimension = info.dimension, info.vectorCount > 0 else { return }
+        let encoding = try self.encoding()
+        var scratch: [Float] = []
+        for block in try encodedBlocks() {
+            if case .float32 = encoding {
+                try body(block.firstRow, UnsafeBufferPointer(start: block.bytes.assumingMemoryBound(to: Float.self),
+                                                             count: block.rows * dimension))
+                continue
+            }
+            if scratch.count < block.rows * dimension { scratch = [Float](repeating: 0, count: block.rows * dimension) }
+            try scratch.withUnsafeMutableBufferPointer { s in
+                encoding.decode(block.bytes, count: block.rows, dimension: dimension, into: s.baseAddress!)
+                try body(block.firstRow, UnsafeBufferPointer(start: s.baseAddress!, count: block.rows * dimension))
+            }
+        }
+    }
+
+    /// Every visible vector, block by block, zero-copy, in the collection's
+    /// own encoding: for scans inside this package, which keep the pointers
+    /// within the transaction.
+    package func encodedBlocks() throws -> [EncodedBlock] {
+        guard info.dimension != nil, info.vectorCount > 0 else { return [] }
         let blockRows = info.blockRows
         let count = (info.vectorCount + blockRows - 1) / blockRows
-        var result: [VectorBlock] = []
+        var result: [EncodedBlock] = []
         result.reserveCapacity(count)
         for b in 0..<count {
             let firstRow = b * blockRows
             let rows = min(blockRows, info.vectorCount - firstRow)
-            result.append(VectorBlock(firstRow: firstRow, rows: rows,
-                                      vectors: try blockPointer(b, rows: rows, dimension: dimension)))
+            result.append(EncodedBlock(firstRow: firstRow, rows: rows, bytes: try blockBytes(b, rows: rows)))
         }
         return result
     }
 
-    func blockPointer(_ block: Int, rows: Int, dimension: Int) throws -> UnsafePointer<Float> {
+    /// Every visible vector as float32 blocks: in place from the map for a
+    /// float32 collection; decoded copies otherwise (for an IVF build or a
+    /// test, which need float32 rows; scans use `encodedBlocks`).
+    package func blocks() throws -> [VectorBlock] {
+        guard let dimension = info.dimension, info.vectorCount > 0 else { return [] }
+        let encoding = try self.encoding()
+        return try encodedBlocks().map { block in
+            if case .float32 = encoding {
+                return VectorBlock(firstRow: block.firstRow, rows: block.rows,
+                                   vectors: block.bytes.assumingMemoryBound(to: Float.self), owner: nil)
+            }
+            let owner = DecodedRows(count: block.rows * dimension)
+            encoding.decode(block.bytes, count: block.rows, dimension: dimension, into: owner.values)
+            return VectorBlock(firstRow: block.firstRow, rows: block.rows, vectors: UnsafePointer(owner.values), owner: owner)
+        }
+    }
+
+    func blockBytes(_ block: Int, rows: Int) throws -> UnsafeRawPointer {
         guard let value = try txn.get(collection.blocks, UInt64(block), "vector block \(block) of \(name)"),
-              value.count >= rows * dimension * 4 else {
+              value.count >= rows * info.bytesPerVector else {
             throw StoreError(.corrupt, "index \(path): vector block \(block) of \(name) is missing or shorter than its \(rows) rows")
         }
-        // LMDB keeps a large value contiguous in overflow pages; floats are
+        // LMDB keeps a large value contiguous in overflow pages; rows are
         // read in place. Small values may be 2-byte aligned: x86 and ARM load
         // unaligned floats, and every reader here uses unaligned-safe loads.
-        return value.baseAddress!.assumingMemoryBound(to: Float.self)
+        return value.baseAddress!
     }
 }
 
@@ -138,12 +186,33 @@ public struct StoredRecord: Sendable, Equatable {
     public let document: [UInt8]
 }
 
-/// One stored block of vectors: rows `firstRow ..< firstRow + rows`, each
-/// `dimension` float32s, contiguous and row-major, pointing into the map.
+/// One block of vectors as float32: rows `firstRow ..< firstRow + rows`,
+/// each `dimension` floats, contiguous and row-major, pointing into the map
+/// (float32 collections) or into decoded memory the block keeps alive.
 package struct VectorBlock {
     package let firstRow: Int
     package let rows: Int
     package let vectors: UnsafePointer<Float>
+    let owner: DecodedRows?
+}
+
+/// One stored block in the collection's encoding: `rows` rows of
+/// `info.bytesPerVector` bytes from `bytes`, in the map.
+package struct EncodedBlock {
+    package let firstRow: Int
+    package let rows: Int
+    package let bytes: UnsafeRawPointer
+}
+
+/// Float32 rows decoded from a compressed block, freed with the last block
+/// that points into them.
+final class DecodedRows {
+    let values: UnsafeMutablePointer<Float>
+    init(count: Int) {
+        values = .allocate(capacity: max(1, count))
+        values.initialize(repeating: 0, count: max(1, count))
+    }
+    deinit { values.deallocate() }
 }
 
 extension ReadTransaction {

@@ -53,16 +53,21 @@ extension CollectionWriter {
         // What moves, read before anything is overwritten.
         var moved: [(id: String, list: UInt32)] = []
         moved.reserveCapacity(movers.count)
-        var moverVectors = [Float](repeating: 0, count: movers.count * dimension)
+        // Rows move as stored bytes: a compressed row is not re-encoded.
+        let rowBytes = info.bytesPerVector
+        var moverVectors = [UInt8](repeating: 0, count: movers.count * rowBytes)
         let snap = snapshot
-        try moverVectors.withUnsafeMutableBufferPointer { out in
+        try moverVectors.withUnsafeMutableBytes { out in
             for (i, row) in movers.enumerated() {
                 guard let value = try txn.get(collection.rowids, UInt64(row), "row \(row) of \(name)"),
                       value.count >= RowLayout.headerSize else {
                     throw StoreError(.corrupt, "index \(path): row \(row) of \(name) has no id")
                 }
                 moved.append((RowLayout.id(value), RowLayout.list(value)))
-                try snap.withVector(row: row) { (out.baseAddress! + i * dimension).update(from: $0.baseAddress!, count: dimension) }
+                let b = row / info.blockRows
+                let base = try snap.blockBytes(b, rows: min(info.blockRows, info.vectorCount - b * info.blockRows))
+                (out.baseAddress! + i * rowBytes).copyMemory(from: base + (row - b * info.blockRows) * rowBytes,
+                                                             byteCount: rowBytes)
             }
         }
         let removedLists = info.ivf == nil ? [] : try removed.compactMap { try snap.list(ofRow: $0) }
@@ -73,10 +78,10 @@ extension CollectionWriter {
         for (block, entries) in byBlock.sorted(by: { $0.key < $1.key }) {
             let first = block * info.blockRows
             let rows = min(info.blockRows, end - first)
-            var values = try copyOfBlock(block, rows: rows, dimension: dimension)
+            var values = try copyOfBlock(block, rows: rows)
             for i in entries {
-                let offset = (holes[i] - first) * dimension
-                values.replaceSubrange(offset..<(offset + dimension), with: moverVectors[(i * dimension)..<((i + 1) * dimension)])
+                let offset = (holes[i] - first) * rowBytes
+                values.replaceSubrange(offset..<(offset + rowBytes), with: moverVectors[(i * rowBytes)..<((i + 1) * rowBytes)])
             }
             try putBlock(block, values)
         }
@@ -100,8 +105,8 @@ extension CollectionWriter {
         try trimBlocks(dimension: dimension)
     }
 
-    func putBlock(_ block: Int, _ values: [Float]) throws {
-        let bytes = max(minimumFloatValueBytes, values.count * 4)
+    func putBlock(_ block: Int, _ values: [UInt8]) throws {
+        let bytes = max(minimumFloatValueBytes, values.count)
         try txn.reserve(collection.blocks, UInt64(block), size: bytes, "vector block \(block) of \(name)") { out in
             out.initializeMemory(as: UInt8.self, repeating: 0)
             values.withUnsafeBytes { out.copyMemory(from: $0) }

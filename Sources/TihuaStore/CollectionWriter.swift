@@ -1,4 +1,5 @@
 import CLMDB
+import Foundation
 import TihuaCompute
 
 /// Changes to one collection, made inside `TihuaIndex.write(_:_:)`.
@@ -107,6 +108,7 @@ public final class CollectionWriter {
     }
 
     private func commit() throws {
+        CrashTestHook.committing()
         isOpen = false
         txn.invalidate()
         try index.environment.commitWrite(txn.txn)
@@ -191,6 +193,35 @@ public final class CollectionWriter {
     /// Records the identity of the model whose vectors this collection holds.
     public func setModel(_ model: String?) { info.model = model }
 
+    /// Chooses how the collection stores its vectors. Only a collection that
+    /// holds no vectors yet takes a dtype (asking for the one it has is
+    /// fine); `convert(to:)` changes the dtype of stored vectors.
+    public func setDType(_ dtype: VectorDType) throws {
+        if dtype == info.dtype { return }
+        guard info.vectorCount == 0 else {
+            throw StoreError(.invalidInput, "\(name) stores \(info.dtype.rawValue) vectors, not \(dtype.rawValue); convert it to change its dtype")
+        }
+        info.dtype = dtype
+        info.int8Ranges = nil
+    }
+
+    /// Sets the int8 ranges from rows that represent the collection's data
+    /// (all of an import, say) before its first vectors are stored. Without
+    /// this, the first vectors stored train them. Later vectors outside the
+    /// ranges are clamped to them (converting to int8 again refits them).
+    public func trainInt8Ranges(_ quantizer: ScalarQuantizer) throws {
+        guard info.dtype == .int8 else {
+            throw StoreError(.invalidInput, "\(name) stores \(info.dtype.rawValue) vectors, which have no int8 ranges")
+        }
+        if let d = info.dimension, d != quantizer.dimension {
+            throw StoreError(.invalidInput, "\(name) holds \(d)-dimensional vectors, not \(quantizer.dimension)")
+        }
+        guard info.vectorCount == 0 else {
+            throw StoreError(.invalidInput, "\(name) has int8 ranges already; convert it to int8 again to refit them")
+        }
+        info.int8Ranges = Data(quantizer.storageBytes).base64EncodedString()
+    }
+
     /// Appends vector rows `vectorCount ..< vectorCount + count`: fills the
     /// last block, writes new ones, records each row's id and files the rows
     /// in their IVF lists. Returns the first new row.
@@ -227,32 +258,41 @@ public final class CollectionWriter {
         return first
     }
 
-    /// Writes rows `first ..< first + count` into their blocks; a partly
-    /// filled last block is rewritten with its old rows followed by new ones.
+    /// Writes rows `first ..< first + count` into their blocks, encoded in
+    /// the collection's dtype (an int8 collection without ranges trains
+    /// them on these rows first); a partly filled last block is rewritten
+    /// with its old rows followed by new ones.
     private func writeBlocks(from first: Int, vectors: UnsafePointer<Float>, count: Int, dimension: Int) throws {
+        if info.dtype == .int8 && info.int8Ranges == nil {
+            guard let quantizer = ScalarQuantizer.train(vectors, count: count, dimension: dimension) else {
+                throw StoreError(.invalidInput, "\(name): int8 ranges cannot be trained on non-finite vectors")
+            }
+            info.int8Ranges = Data(quantizer.storageBytes).base64EncodedString()
+        }
+        let encoding = try snapshot.encoding()
+        let rowBytes = info.bytesPerVector
         let blockRows = info.blockRows
         var row = first
         while row < first + count {
             let block = row / blockRows
             let kept = row - block * blockRows
             let take = min(blockRows - kept, first + count - row)
-            let old: [Float] = kept > 0 ? try copyOfBlock(block, rows: kept, dimension: dimension) : []
-            let bytes = max(minimumFloatValueBytes, (kept + take) * dimension * 4)
+            let old: [UInt8] = kept > 0 ? try copyOfBlock(block, rows: kept) : []
+            let bytes = max(minimumFloatValueBytes, (kept + take) * rowBytes)
             let source = vectors + (row - first) * dimension
             try txn.reserve(collection.blocks, UInt64(block), size: bytes, "vector block \(block) of \(name)") { out in
                 out.initializeMemory(as: UInt8.self, repeating: 0)
                 old.withUnsafeBytes { out.copyMemory(from: $0) }
-                UnsafeMutableRawBufferPointer(rebasing: out[(kept * dimension * 4)...])
-                    .copyMemory(from: UnsafeRawBufferPointer(start: source, count: take * dimension * 4))
+                encoding.encode(source, count: take, dimension: dimension, into: out.baseAddress! + kept * rowBytes)
             }
             row += take
         }
     }
 
-    /// The first `rows` rows of a block, copied (a pointer into the map may
-    /// not survive the write that replaces the block).
-    func copyOfBlock(_ block: Int, rows: Int, dimension: Int) throws -> [Float] {
-        let base = try snapshot.blockPointer(block, rows: rows, dimension: dimension)
-        return Array(UnsafeBufferPointer(start: base, count: rows * dimension))
+    /// The stored bytes of the first `rows` rows of a block, copied (a
+    /// pointer into the map may not survive the write that replaces the block).
+    func copyOfBlock(_ block: Int, rows: Int) throws -> [UInt8] {
+        let base = try snapshot.blockBytes(block, rows: rows)
+        return Array(UnsafeRawBufferPointer(start: base, count: rows * info.bytesPerVector))
     }
 }

@@ -17,3 +17,17 @@ enum CrashTestHook {
         if commits.add(1, ordering: .relaxed).newValue >= limit { kill(getpid(), SIGKILL) }
     }
 }
+
+extension CrashTestHook {
+    /// With `TIHUA_TEST_KILL_BEFORE_COMMIT=N`, the process kills itself
+    /// (SIGKILL) right before its Nth commit of a collection write: all of
+    /// that transaction's changes are made and none is committed (a
+    /// one-transaction rewrite such as a conversion, killed at its end).
+    static let killBefore: Int? = getenv("TIHUA_TEST_KILL_BEFORE_COMMIT").flatMap { Int(String(cString: $0)) }
+    private static let commitsStarted = Atomic<Int>(0)
+
+    static func committing() {
+        guard let limit = killBefore else { return }
+        if commitsStarted.add(1, ordering: .relaxed).newValue >= limit { kill(getpid(), SIGKILL) }
+    }
+}

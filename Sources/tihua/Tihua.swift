@@ -7,7 +7,7 @@ struct Tihua: ParsableCommand {
         commandName: "tihua",
         abstract: "Poems for a picture: an embedding index of classical Chinese poems, keywords and images.",
         subcommands: [
-            ImportCommand.self, StatsCommand.self, DeleteCommand.self, EmbedCommand.self, ImagesCommand.self, KeywordsCommand.self,
+            ImportCommand.self, StatsCommand.self, DeleteCommand.self, ConvertCommand.self, EmbedCommand.self, ImagesCommand.self, KeywordsCommand.self,
             PoemsCommand.self, GenerateCommand.self, SearchCommand.self, IVFCommand.self, EncodeCommand.self, ModelCommand.self, BenchCommand.self, TrainCommand.self, GeneratorCommand.self,
             WaitForSignalCommand.self,
         ])

@@ -38,12 +38,12 @@ import Testing
                               "--vectors", vectors, "--ids", ids, "--json"])
         #expect(ok.stdout == "{\"imported\":3}\n", "\(ok.stderr)")
         let stats = try CLI.run(["stats", "--index", index, "--json"])
-        #expect(stats.stdout == "{\"collection\":\"mine\",\"count\":3,\"dim\":4,\"embedded\":3,\"ivf\":null,\"model\":null}\n")
+        #expect(stats.stdout == "{\"bytes_per_vector\":16,\"collection\":\"mine\",\"count\":3,\"dim\":4,\"dtype\":\"float32\",\"embedded\":3,\"ivf\":null,\"model\":null}\n")
 
         let deleted = try CLI.run(["delete", "--index", index, "--collection", "mine", "b", "zz", "--json"])
         #expect(deleted.stdout == "{\"deleted\":1,\"missing\":1}\n", "\(deleted.stderr)")
         #expect(try CLI.run(["stats", "--index", index, "--json"]).stdout
-                == "{\"collection\":\"mine\",\"count\":2,\"dim\":4,\"embedded\":2,\"ivf\":null,\"model\":null}\n")
+                == "{\"bytes_per_vector\":16,\"collection\":\"mine\",\"count\":2,\"dim\":4,\"dtype\":\"float32\",\"embedded\":2,\"ivf\":null,\"model\":null}\n")
         _ = dir.write("b.txt", "b\n")
         writeNPY(dir.file("b.npy"), rows: 1, columns: 4, values: [0, 1, 0, 0])
         #expect(try CLI.run(["import", "vectors", "--index", index, "--collection", "mine",

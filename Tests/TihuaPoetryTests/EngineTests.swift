@@ -258,7 +258,7 @@ func failureKind(_ body: () throws -> Void) -> (kind: PoetryError.Kind, remedy: 
         #expect(try encode(GenerateResult(keywords: ["月"], poem: nil, candidates: 3, wellFormed: 0))
                 == #"{"candidates":3,"keywords":["月"],"poem":null,"well_formed":0}"#)
         #expect(try encode(CollectionStats(collection: "c", count: 1, embedded: 0, dim: nil, ivf: nil, model: nil))
-                == #"{"collection":"c","count":1,"dim":null,"embedded":0,"ivf":null,"model":null}"#)
+                == #"{"bytes_per_vector":0,"collection":"c","count":1,"dim":null,"dtype":"float32","embedded":0,"ivf":null,"model":null}"#)
         #expect(try encode(SearchResults(results: [[IDScore(id: "a", score: 1)]]).lines[0]) == #"{"query":0,"results":[{"id":"a","score":1}]}"#)
         #expect(try encode(EncodeResult(embedding: [1, 0], model: "m")) == #"{"dim":2,"embedding":[1,0]}"#)
     }

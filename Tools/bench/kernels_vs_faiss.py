@@ -17,8 +17,12 @@ Each repetition runs, in an order that alternates between repetitions:
   default thread count), a Python loop of `index.search(q[None], k)` over the
   same queries after a short warm-up (a few µs of Python per call count
   against FAISS);
-- with --store, `tihua bench search --exact` on an index of the same rows:
-  today's float32 scan over the LMDB map.
+- with --store, `tihua bench search --exact` on an index of the same rows
+  imported three times (`import vectors --dtype float32|float16|int8`): the
+  store's scans over the LMDB map, one query at a time and in batches of
+  --batch queries (FAISS's flat indexes searched with the same batches);
+  recall@k of each stored dtype from `tihua search --exact --json`, and
+  --plot draws recall against q/s for every index and mode (matplotlib).
 Every timed step starts once the CPUs are ≥ 90 % idle or after waiting 30 s
 (the machine may be shared; the count of each is reported). Figures are
 medians over --reps; all repetitions are listed.
@@ -74,8 +78,11 @@ def cpu_idle(seconds=0.3):
 QUIET = {"quiet": 0, "busy": 0}
 
 
-def wait_quiet(limit=30.0):
-    deadline = time.time() + limit
+WAIT = [30.0]
+
+
+def wait_quiet():
+    deadline = time.time() + WAIT[0]
     while time.time() < deadline:
         if cpu_idle() >= 0.9:
             QUIET["quiet"] += 1
@@ -108,11 +115,15 @@ def main():
     p.add_argument("--reps", type=int, default=5)
     p.add_argument("--lists", default="1024,2048,4096")
     p.add_argument("--ranking-queries", type=int, default=2000)
-    p.add_argument("--store", action="store_true", help="also time today's float32 scan over an LMDB index")
+    p.add_argument("--store", action="store_true", help="also time the store's scans of float32/float16/int8 collections")
+    p.add_argument("--batch", type=int, default=1000, help="queries per batch call with --store")
+    p.add_argument("--plot", help="with --store: write the recall-vs-q/s PNG here")
+    p.add_argument("--wait", type=float, default=30.0, help="seconds to wait for a quiet machine before a timed step")
     p.add_argument("--data", default="/tmp/tihua-kernels")
     p.add_argument("--tihua", default=os.path.join(ROOT, ".build/release/tihua"))
     p.add_argument("--results", help="append the section to this Markdown file")
     a = p.parse_args()
+    WAIT[0] = a.wait
     if a.queries is None:
         a.queries = 50 if a.n >= 500_000 else 200
     k = a.k
@@ -160,16 +171,34 @@ def main():
     del xb
 
     store_index = os.path.join(folder, "tihua-index")
-    if a.store and not os.path.exists(os.path.join(store_index, "data.mdb")):
-        log("importing into a Tihua index")
-        with open(os.path.join(folder, "ids.txt"), "w") as f:
-            f.write("\n".join(str(i) for i in range(n)) + "\n")
-        run([a.tihua, "import", "vectors", "--index", store_index, "--collection", "bench", "--vectors", base_path,
-             "--ids", os.path.join(folder, "ids.txt"), "--json"])
+    dtypes = ("float32", "float16", "int8")
+    store_collection = {"float32": "bench", "float16": "bench-float16", "int8": "bench-int8"}
+    store_bytes = {}
+    if a.store:
+        if not os.path.exists(os.path.join(folder, "ids.txt")):
+            with open(os.path.join(folder, "ids.txt"), "w") as f:
+                f.write("\n".join(str(i) for i in range(n)) + "\n")
+        present = {json.loads(line)["collection"]: json.loads(line) for line in
+                   run([a.tihua, "stats", "--index", store_index, "--json"]).splitlines()} \
+            if os.path.exists(os.path.join(store_index, "data.mdb")) else {}
+        for dtype in dtypes:
+            name = store_collection[dtype]
+            if present.get(name, {}).get("embedded") != n:
+                log(f"importing into a Tihua index as {dtype}")
+                run([a.tihua, "import", "vectors", "--index", store_index, "--collection", name, "--vectors", base_path,
+                     "--ids", os.path.join(folder, "ids.txt"), "--dtype", dtype, "--json"])
+        for line in run([a.tihua, "stats", "--index", store_index, "--json"]).splitlines():
+            st = json.loads(line)
+            store_bytes[st["collection"]] = st.get("bytes_per_vector")
+        batch_queries = all_queries[:a.batch]
+        batch_path = os.path.join(folder, f"queries{len(batch_queries)}.npy")
+        np.save(batch_path, batch_queries)
 
     tihua_qps = {"float32": [], "float16": [], "int8": []}
     faiss_qps = {"flat": [], "fp16": [], "sq8": []}
-    store_qps = []
+    store_qps = {dtype: [] for dtype in dtypes}
+    store_batch_qps = {dtype: [] for dtype in dtypes}
+    faiss_batch_qps = {"flat": [], "fp16": [], "sq8": []}
     report = None
     kernels = [a.tihua, "bench", "kernels", "--vectors", base_path, "--queries", query_path, "--k", str(k),
                "--reps", "1", "--lists", "", "--json"]
@@ -195,12 +224,30 @@ def main():
             faiss_qps[name].append(len(queries) / (time.perf_counter() - t))
 
     def store_step(rep):
-        wait_quiet()
-        r = json.loads(run([a.tihua, "bench", "search", "--index", store_index, "--collection", "bench",
-                            "--queries", query_path, "--exact", "--k", str(k), "--json"]))
-        store_qps.append(r["qps"])
+        for i in range(len(dtypes)):
+            dtype = dtypes[(rep + i) % len(dtypes)]
+            wait_quiet()
+            r = json.loads(run([a.tihua, "bench", "search", "--index", store_index, "--collection",
+                                store_collection[dtype], "--queries", query_path, "--exact", "--k", str(k), "--json"]))
+            store_qps[dtype].append(r["qps"])
 
-    steps = [tihua_step, faiss_step] + ([store_step] if a.store else [])
+    def batch_step(rep):
+        for i in range(len(dtypes)):
+            dtype = dtypes[(rep + i) % len(dtypes)]
+            wait_quiet()
+            r = json.loads(run([a.tihua, "bench", "search", "--index", store_index, "--collection",
+                                store_collection[dtype], "--queries", batch_path, "--exact", "--k", str(k),
+                                "--batch", str(len(batch_queries)), "--json"]))
+            store_batch_qps[dtype].append(r["qps"])
+        names = list(faiss_indexes)
+        for i in range(len(names)):
+            name = names[(rep + i) % len(names)]
+            wait_quiet()
+            t = time.perf_counter()
+            faiss_indexes[name].search(batch_queries, k)
+            faiss_batch_qps[name].append(len(batch_queries) / (time.perf_counter() - t))
+
+    steps = [tihua_step, faiss_step] + ([store_step, batch_step] if a.store else [])
     for rep in range(a.reps):
         log(f"repetition {rep + 1} of {a.reps}")
         order = steps if rep % 2 == 0 else list(reversed(steps))
@@ -213,6 +260,12 @@ def main():
     for encoding, rows in tihua_rows.items():
         recall["tihua " + encoding] = recall_at(rows, gt, k)
     recall["tihua float16 vs tihua float32"] = recall_at(tihua_rows["float16"], np.array(tihua_rows["float32"]), k)
+    if a.store:
+        for dtype in dtypes:
+            out = run([a.tihua, "search", "--index", store_index, "--collection", store_collection[dtype],
+                       "--vectors", all_queries_path, "--exact", "--k", str(k), "--json"])
+            rows = [[int(h["id"]) for h in json.loads(line)["results"]] for line in out.splitlines()]
+            recall["store " + dtype] = recall_at(rows, gt, k)
 
     # Centroid ranking.
     lists = [int(x) for x in a.lists.split(",") if x]
@@ -248,15 +301,41 @@ def main():
              f"| float16 vs IndexScalarQuantizer(QT_fp16) | {t16:.1f} | {f16:.1f} | {t16 / f16:.2f}× | ≥ 1.5× |",
              f"| float16 vs IndexFlatIP | {t16:.1f} | {fflat:.1f} | {t16 / fflat:.2f}× | ≥ 2.5× |",
              f"| int8 vs IndexScalarQuantizer(QT_8bit) | {t8:.1f} | {f8:.1f} | {t8 / f8:.2f}× | ≥ 1.5× |"]
+    peer = {"float32": ("IndexFlatIP", fflat), "float16": ("IndexScalarQuantizer(QT_fp16)", f16),
+            "int8": ("IndexScalarQuantizer(QT_8bit)", f8)}
     if a.store:
-        lines.append(f"| today's float32 scan over the LMDB index (`bench search --exact`) vs IndexFlatIP | "
-                     f"{med(store_qps):.1f} | {fflat:.1f} | {med(store_qps) / fflat:.2f}× | — |")
+        target = {"float32": "—", "float16": "≥ 1.5× (and ≥ 2.5× IndexFlatIP)", "int8": "≥ 1.5×"}
+        for dtype in dtypes:
+            pname, pq = peer[dtype]
+            lines.append(f"| store {dtype} collection (`bench search --exact`) vs {pname} | "
+                         f"{med(store_qps[dtype]):.1f} | {pq:.1f} | {med(store_qps[dtype]) / pq:.2f}× | {target[dtype]} |")
+        lines.append(f"| store float16 collection vs IndexFlatIP | {med(store_qps['float16']):.1f} | {fflat:.1f} | "
+                     f"{med(store_qps['float16']) / fflat:.2f}× | ≥ 2.5× |")
+        fb = {"float32": "flat", "float16": "fp16", "int8": "sq8"}
+        lines += ["", f"| {n:,} × {d}, batches of {len(batch_queries)} | Tihua store q/s | FAISS q/s | Tihua/FAISS | target |",
+                  "| --- | ---: | ---: | ---: | --- |"]
+        for dtype in dtypes:
+            pname = peer[dtype][0]
+            tq, fq = med(store_batch_qps[dtype]), med(faiss_batch_qps[fb[dtype]])
+            lines.append(f"| {dtype} vs {pname} | {tq:.1f} | {fq:.1f} | {tq / fq:.2f}× | "
+                         f"{'≥ 1.0×' if dtype == 'float32' else '—'} |")
+        lines += ["", f"| stored collection | bytes/vector | × float32 | target |", "| --- | ---: | ---: | --- |"]
+        for dtype in dtypes:
+            bpv = store_bytes.get(store_collection[dtype]) or 0
+            lines.append(f"| {dtype} | {bpv} | {bpv / (4 * d):.2f}× | "
+                         f"{ {'float32': '—', 'float16': '≤ 0.55×', 'int8': '≤ 0.30×'}[dtype] } |")
     lines += ["", f"| recall@{k} vs exact float32, {len(all_queries)} queries | Tihua | FAISS | difference | target |", "| --- | ---: | ---: | ---: | --- |",
               f"| float16 | {recall['tihua float16']:.4f} | {recall['faiss fp16']:.4f} | "
               f"{recall['tihua float16'] - recall['faiss fp16']:+.4f} | ≥ 0.999 |",
               f"| int8 | {recall['tihua int8']:.4f} | {recall['faiss sq8']:.4f} | "
               f"{recall['tihua int8'] - recall['faiss sq8']:+.4f} | within 0.005 |",
               f"| float32 | {recall['tihua float32']:.4f} | 1 (it is the ground truth) | | |"]
+    if a.store:
+        lines += [f"| store float16 collection | {recall['store float16']:.4f} | {recall['faiss fp16']:.4f} | "
+                  f"{recall['store float16'] - recall['faiss fp16']:+.4f} | ≥ 0.999 |",
+                  f"| store int8 collection | {recall['store int8']:.4f} | {recall['faiss sq8']:.4f} | "
+                  f"{recall['store int8'] - recall['faiss sq8']:+.4f} | within 0.005 |",
+                  f"| store float32 collection | {recall['store float32']:.4f} | | | |"]
     if ranking:
         lines += ["", "| rank L centroids, keep 64, µs per query | SIMD, 1 core | SIMD, 2 cores | 1-row sgemm | "
                   "FAISS IndexFlatIP | sgemm / SIMD |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
@@ -274,7 +353,9 @@ def main():
              "per repetition, q/s: " + "; ".join(
                  [f"tihua {e} {listing(v)}" for e, v in tihua_qps.items()]
                  + [f"faiss {e} {listing(v)}" for e, v in faiss_qps.items()]
-                 + ([f"store float32 {listing(store_qps)}"] if a.store else [])),
+                 + ([f"store {e} {listing(v)}" for e, v in store_qps.items()] if a.store else [])
+                 + ([f"store {e} batch {listing(v)}" for e, v in store_batch_qps.items()] if a.store else [])
+                 + ([f"faiss {e} batch {listing(v)}" for e, v in faiss_batch_qps.items()] if a.store else [])),
              f"Tihua float16 recall@10 against Tihua float32 (same kernels): "
              f"{recall['tihua float16 vs tihua float32']:.4f}",
              f"Tihua scan bandwidth at the median: " + ", ".join(
@@ -286,7 +367,7 @@ def main():
             f"/ sgemm {listing(r['sgemmMicroseconds'])} / FAISS {listing(faiss_rank[r['lists']])}"
             for r in ranking["rankings"]))
     notes.append(f"{QUIET['quiet']} timed steps started on a quiet machine (≥ 90 % idle), {QUIET['busy']} on a busy one "
-                 f"after waiting 30 s")
+                 f"after waiting {WAIT[0]:.0f} s")
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     text = (f"#### {n:,} × {d} (intrinsic dimension {a.latent}) — {when}\n\n{machine()}; FAISS {faiss.__version__} "
             f"({faiss.omp_get_max_threads()} OpenMP threads); {len(queries)} queries timed, k = {k}; median of {a.reps} "
@@ -296,6 +377,34 @@ def main():
     if a.results:
         with open(a.results, "a") as f:
             f.write(text + "\n")
+    if a.store and a.plot:
+        plot(a.plot, f"{n:,} × {d}, exact search (recall@{k} against float32 exact)", [
+            ("Tihua store, one query", [(recall["store " + e], med(store_qps[e]), e) for e in dtypes], "o-"),
+            ("Tihua store, batch", [(recall["store " + e], med(store_batch_qps[e]), e) for e in dtypes], "s-"),
+            ("FAISS flat/SQ, one query", [(1.0, fflat, "flat"), (recall["faiss fp16"], f16, "fp16"),
+                                          (recall["faiss sq8"], f8, "sq8")], "o--"),
+            ("FAISS flat/SQ, batch", [(1.0, med(faiss_batch_qps["flat"]), "flat"),
+                                      (recall["faiss fp16"], med(faiss_batch_qps["fp16"]), "fp16"),
+                                      (recall["faiss sq8"], med(faiss_batch_qps["sq8"]), "sq8")], "s--")])
+
+
+def plot(path, title, series):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, ax = plt.subplots(figsize=(8, 5.5))
+    for label, points, style in series:
+        ax.plot([p[1] for p in points], [p[0] for p in points], style, label=label)
+        for r, q, name in points:
+            ax.annotate(name, (q, r), textcoords="offset points", xytext=(4, 4), fontsize=8)
+    ax.set_xscale("log")
+    ax.set_xlabel("queries / s (log)")
+    ax.set_ylabel("recall@10")
+    ax.set_title(title)
+    ax.grid(True, which="both", alpha=0.3)
+    ax.legend(loc="lower left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,8 @@ public struct EmbedJob {
     public let model: CLIPModel
     public let modelFolder: String
     public var batchSize = 256
+    /// How a collection without vectors yet stores them (nil: as it is).
+    public var dtype: VectorDType?
 
     public init(index: TihuaIndex, model: CLIPModel, modelFolder: String) {
         self.index = index
@@ -42,6 +44,9 @@ public struct EmbedJob {
             if let d = snapshot.dimension, d != model.dimension {
                 throw PoetryError(.wrongModel, "collection '\(name)' holds \(d)-dimensional vectors; the model makes \(model.dimension)")
             }
+            if let dtype, snapshot.vectorCount > 0, snapshot.info.dtype != dtype {
+                throw PoetryError(.badInput, "collection '\(name)' stores \(snapshot.info.dtype.rawValue) vectors, not \(dtype.rawValue)")
+            }
             var pending: [(String, String)] = []
             try snapshot.forEachRecord { record in
                 if record.vectorRow == nil { pending.append((record.id, try text(record))) }
@@ -58,6 +63,7 @@ public struct EmbedJob {
             }
             try index.write(collection) { writer in
                 try ModelBinding.check(writer.info, identity: model.identity)
+                if let dtype { try writer.setDType(dtype) }
                 try vectors.withUnsafeBufferPointer {
                     try writer.attachVectors(ids: batch.map(\.id), vectors: $0.baseAddress!, dimension: model.dimension)
                 }

@@ -9,7 +9,8 @@ extension TihuaEngine {
         return try wrappingErrors {
             try index.collections().map {
                 CollectionStats(collection: $0.name, count: $0.recordCount, embedded: $0.vectorCount, dim: $0.dimension,
-                                ivf: $0.ivf.map { CollectionStats.IVF(lists: $0.lists) }, model: $0.model)
+                                ivf: $0.ivf.map { CollectionStats.IVF(lists: $0.lists) }, model: $0.model,
+                                dtype: $0.dtype.rawValue, bytesPerVector: $0.bytesPerVector)
             }
         }
     }

@@ -30,7 +30,8 @@ extension TihuaEngine {
         let index = try writableIndex()
         let count = try wrappingErrors {
             try Collection.validate(name: request.collection)
-            return try VectorImport(vectorsPath: request.vectorsFile, idsPath: request.idsFile, batchRows: request.batchRows)
+            return try VectorImport(vectorsPath: request.vectorsFile, idsPath: request.idsFile, batchRows: request.batchRows,
+                                    dtype: request.dtype)
                 .run(into: index, collection: request.collection, progress: progress)
         }
         return VectorImportSummary(imported: count)
@@ -39,13 +40,16 @@ extension TihuaEngine {
     /// Embeds every keyword and poem that has no vector yet, each batch
     /// committed on its own (an interrupted run continues where it stopped).
     /// `progress(collection, done, total)` after each batch.
-    public func embed(batchSize: Int? = nil,
+    /// `dtype` sets how a collection without vectors yet stores them; a
+    /// collection that stores another dtype is an error.
+    public func embed(batchSize: Int? = nil, dtype: VectorDType? = nil,
                       progress: (String, Int, Int) -> Void = { _, _, _ in }) throws(PoetryError) -> EmbedSummary {
         if let b = batchSize { try EngineLimits.check("batch size", b, 1...EngineLimits.maxEmbedBatch) }
         let index = try writableIndex()
         let clip = try clip.get()
         var job = EmbedJob(index: index, model: clip.model, modelFolder: clip.folder)
         if let b = batchSize { job.batchSize = b }
+        job.dtype = dtype
         return try wrappingErrors { try job.run(progress: progress) }
     }
 
@@ -59,6 +63,22 @@ extension TihuaEngine {
         let input = try clip.input()
         let library = ImageLibrary(index: index, model: clip.model, modelFolder: clip.folder, input: input)
         return try wrappingErrors { try library.add(paths, progress: progress) }
+    }
+
+    /// Rewrites a collection's vectors in another dtype in one transaction
+    /// (IVF lists and ids kept); int8 ranges are trained on its vectors.
+    public func convert(collection name: String, to dtype: VectorDType) throws(PoetryError) -> ConvertSummary {
+        try wrappingErrors { try Collection.validate(name: name) }
+        let index = try writableIndex()
+        return try wrappingErrors {
+            guard let c = try index.collection(name) else { throw StoreError.noCollection(name, in: index.path) }
+            return try index.write(c) { writer in
+                let from = writer.info.dtype
+                try writer.convert(to: dtype)
+                return ConvertSummary(collection: name, from: from.rawValue, to: dtype.rawValue,
+                                      vectors: writer.info.vectorCount, bytesPerVector: writer.info.bytesPerVector)
+            }
+        }
     }
 
     /// Deletes records and their vectors (IVF entries too) in one transaction.

@@ -1,3 +1,5 @@
+import TihuaStore
+
 /// A `.npy` matrix and its ids file to import into a collection. In-process
 /// only: it names files.
 public struct VectorImportRequest: Sendable, Equatable {
@@ -6,8 +8,12 @@ public struct VectorImportRequest: Sendable, Equatable {
     public var idsFile: String
     /// Rows per transaction (1…`EngineLimits.maxVectorBatch`); nil for about 64 MiB.
     public var batchRows: Int?
+    /// How a new collection stores its vectors (nil: float32, or the existing collection's).
+    public var dtype: VectorDType?
 
-    public init(collection: String, vectorsFile: String, idsFile: String, batchRows: Int? = nil) {
+    public init(collection: String, vectorsFile: String, idsFile: String, batchRows: Int? = nil,
+                dtype: VectorDType? = nil) {
+        self.dtype = dtype
         self.collection = collection
         self.vectorsFile = vectorsFile
         self.idsFile = idsFile
