@@ -78,8 +78,8 @@ let package = Package(
         .executableTarget(name: "tihua-fuzz", dependencies: ["TihuaStore", "TihuaFormats"], path: "Tools/fuzz",
                           exclude: ["README.md", "corpus"]),
 
-        // Helpers shared by the test targets (temporary folders).
-        .target(name: "TihuaTestSupport", path: "Tests/TihuaTestSupport"),
+        // Helpers shared by the test targets (temporary folders, random vectors, .npy files).
+        .target(name: "TihuaTestSupport", dependencies: ["TihuaCompute"], path: "Tests/TihuaTestSupport"),
         .testTarget(name: "TihuaComputeTests", dependencies: ["TihuaCompute"]),
         .testTarget(name: "TihuaStoreTests", dependencies: ["TihuaStore", "TihuaCompute", "TihuaTestSupport"], resources: [.copy("Fixtures")]),
         .testTarget(name: "TihuaFormatsTests", dependencies: ["TihuaFormats", "TihuaStore", "TihuaCompute", "TihuaTestSupport"]),

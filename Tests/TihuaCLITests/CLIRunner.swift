@@ -1,4 +1,5 @@
 import Foundation
+@_exported import TihuaTestSupport
 
 /// Runs the built `tihua` binary (it sits beside this test bundle).
 enum CLI {
@@ -54,27 +55,7 @@ enum CLI {
     }
 }
 
-final class Scratch {
-    let path = NSTemporaryDirectory() + "tihua-cli-" + UUID().uuidString
-    init() { try! FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true) }
-    deinit { try? FileManager.default.removeItem(atPath: path) }
-    func file(_ name: String) -> String { path + "/" + name }
-    func write(_ name: String, _ text: String) -> String {
-        _ = FileManager.default.createFile(atPath: file(name), contents: Data(text.utf8))
-        return file(name)
-    }
-}
-
-/// Writes a 2-D float32 .npy file.
-func writeNPY(_ path: String, rows: Int, columns: Int, values: [Float]) {
-    var header = Array("{'descr': '<f4', 'fortran_order': False, 'shape': (\(rows), \(columns)), }".utf8)
-    while (10 + header.count + 1) % 64 != 0 { header.append(0x20) }
-    header.append(0x0A)
-    var bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(header.count & 0xFF), UInt8(header.count >> 8)]
-    bytes += header
-    bytes += values.withUnsafeBytes { Array($0) }
-    _ = FileManager.default.createFile(atPath: path, contents: Data(bytes))
-}
+typealias Scratch = TemporaryFolder
 
 func fileSize(_ path: String) -> Int {
     ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0

@@ -11,10 +11,6 @@ import TihuaStore
         "{'descr': '\(descr)', 'fortran_order': \(fortran), 'shape': \(shape), }"
     }
 
-    func message(_ body: () throws -> Void) -> String? {
-        do { try body(); return nil } catch { return (error as? FormatError)?.message ?? (error as? StoreError)?.message ?? "\(error)" }
-    }
-
     @Test func readsFloat32Float16AndFloat64() throws {
         let values: [Float] = [1, -2.5, 0.125, 65504, 3, 4]
         let f32 = dir.file("a32.npy"), f16 = dir.file("a16.npy"), f64 = dir.file("a64.npy")

@@ -8,9 +8,6 @@ import TihuaStore
 typealias TestRandom = SeededRandom
 
 extension SeededRandom {
-    mutating func vectors(_ count: Int, _ dimension: Int) -> [Float] {
-        (0..<(count * dimension)).map { _ in gaussian() }
-    }
     /// Points around `clusters` random centres (spread `noise`).
     mutating func clustered(_ count: Int, _ dimension: Int, clusters: Int, noise: Float) -> [Float] {
         let centres = vectors(clusters, dimension)

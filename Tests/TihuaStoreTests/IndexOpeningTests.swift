@@ -36,8 +36,7 @@ import Testing
         var rng = SeededRandom(seed: 5)
         dir.write("data.mdb", (0..<65536).map { _ in UInt8(truncatingIfNeeded: rng.next()) })
         let error = try #require(openError(dir.path))
-        #expect(error.kind == .corrupt)
-        #expect(error.message.contains(dir.path) && error.message.contains("not an LMDB data file"))
+        #expect(error.kind == .corrupt && error.message.contains(dir.path))
         // Opening to create over it does not touch it either.
         #expect(openError(dir.path, create: true)?.kind == .corrupt)
     }
@@ -46,7 +45,7 @@ import Testing
         let dir = TemporaryFolder()
         dir.write("data.mdb", [])
         let error = try #require(openError(dir.path, create: true))
-        #expect(error.kind == .corrupt && error.message.contains("empty (0 bytes)"))
+        #expect(error.kind == .corrupt && error.message.contains(dir.path))
     }
 
     @Test func aTruncatedDataMdb() throws {
@@ -56,7 +55,7 @@ import Testing
         let size = try #require(FileManager.default.attributesOfItem(atPath: data)[.size] as? Int)
         #expect(truncate(data, off_t(size / 2)) == 0)
         let error = try #require(openError(dir.path))
-        #expect(error.kind == .corrupt && error.message.contains("truncated") && error.message.contains(dir.path))
+        #expect(error.kind == .corrupt && error.message.contains(dir.path))
         // Shorter than the second meta page.
         #expect(truncate(data, 5000) == 0)
         #expect(openError(dir.path)?.kind == .corrupt)
@@ -66,7 +65,7 @@ import Testing
         let dir = TemporaryFolder()
         try FileManager.default.createDirectory(atPath: dir.file("data.mdb"), withIntermediateDirectories: false)
         let error = try #require(openError(dir.path, create: true))
-        #expect(error.kind == .corrupt && error.message == "index \(dir.path): data.mdb is a directory, not an LMDB data file")
+        #expect(error.kind == .corrupt && error.message.contains(dir.path))
         let fifo = TemporaryFolder()
         #expect(mkfifo(fifo.file("data.mdb"), 0o644) == 0)
         #expect(openError(fifo.path)?.kind == .corrupt)
@@ -93,7 +92,7 @@ import Testing
         #expect(mdb_txn_commit(txn) == 0)
         mdb_env_close(env)
         let error = try #require(openError(dir.path, create: true))
-        #expect(error.kind == .notAnIndex && error.message.contains("not a Tihua index") && error.message.contains(dir.path))
+        #expect(error.kind == .notAnIndex && error.message.contains(dir.path))
     }
 
     @Test func anEmptyLMDBEnvironmentBecomesAnIndexOnlyWhenAskedTo() throws {
@@ -125,17 +124,17 @@ import Testing
         let file = dir.write("plain", Array("x".utf8))
         for path in [file + "/idx", file + "/a/b/idx"] {
             let error = try #require(openError(path, create: true))
-            #expect(error.kind == .notAnIndex)
-            #expect(error.message == "\(path) cannot be an index folder: \(file) is a file")
+            #expect(error.kind == .notAnIndex && error.message.contains(file))
         }
-        #expect(openError(file, create: true)?.message == "\(file) is a file, not an index folder")
+        let error = try #require(openError(file, create: true))
+        #expect(error.kind == .notAnIndex && error.message.contains(file))
     }
 
     @Test func aNewIndexOnAFullFileSystem() throws {
         let dir = TemporaryFolder()
         var asked: [String] = []
         let error = try #require(openError(dir.file("a/b"), create: true, freeSpace: { asked.append($0); return 4096 }))
-        #expect(error.kind == .noSpace && error.message.hasPrefix("no space left on the file system of \(dir.file("a/b"))"))
+        #expect(error.kind == .noSpace && error.message.contains(dir.file("a/b")))
         #expect(asked == [dir.path])  // the nearest existing folder was measured
         #expect(!FileManager.default.fileExists(atPath: dir.file("a")))  // nothing was created
         #expect(openError(dir.file("a/b"), create: true, freeSpace: { _ in 1 << 30 }) == nil)
@@ -143,7 +142,9 @@ import Testing
 
     @Test func errnoHasItsOwnKinds() {
         #expect(StoreError.lmdb(ENOSPC, "write x").kind == .noSpace)
-        #expect(StoreError.lmdb(ENOSPC, "write x").message == "write x: no space left on the file system (No space left on device)")
+        #expect(StoreError.lmdb(ENOSPC, "write x").message.contains("no space left"))  // not "Input/output error"
+        #expect(StoreError.lmdb(EDQUOT, "write x").kind == .noSpace)
+        #expect(StoreError.lmdb(EROFS, "write x").kind == .readOnly)
         #expect(StoreError.lmdb(ENOMEM, "read x").kind == .outOfMemory)
         #expect(StoreError.lmdb(EIO, "read x").kind == .io(EIO))
         #expect(StoreError.lmdb(MDB_MAP_FULL, "write x").kind == .lmdb(MDB_MAP_FULL))
@@ -213,8 +214,7 @@ import Testing
             { _ = try index.prepareCollection("new") },
         ] {
             #expect { try attempt() } throws: { error in
-                (error as? StoreError)?.kind == .readOnly
-                    && (error as? StoreError)?.message == "index \(dir.path) is read-only (it was opened for reading); nothing was written"
+                (error as? StoreError)?.kind == .readOnly && (error as? StoreError)?.message.contains(dir.path) == true
             }
         }
         #expect(FileManager.default.contents(atPath: data) == before)

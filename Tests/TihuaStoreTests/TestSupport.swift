@@ -4,11 +4,6 @@ import TihuaCompute
 @testable import TihuaStore
 
 
-extension SeededRandom {
-    mutating func vectors(_ count: Int, _ dimension: Int) -> [Float] {
-        (0..<(count * dimension)).map { _ in gaussian() }
-    }
-}
 
 func normalized(_ v: ArraySlice<Float>) -> [Float] {
     let n = Float(v.reduce(0) { $0 + Double($1) * Double($1) }.squareRoot())

@@ -2,7 +2,7 @@ import Foundation
 
 /// A fresh temporary folder for one test, removed with everything in it
 /// when the object is released.
-public final class TemporaryFolder: @unchecked Sendable {
+public final class TemporaryFolder: Sendable {
     public let path: String
 
     public init(_ prefix: String = "tihua-test") {
@@ -21,5 +21,11 @@ public final class TemporaryFolder: @unchecked Sendable {
         let file = file(name)
         try! Data(bytes).write(to: URL(fileURLWithPath: file))
         return file
+    }
+
+    /// Writes `text` (UTF-8) to `name` inside the folder and returns its path.
+    @discardableResult
+    public func write(_ name: String, _ text: String) -> String {
+        write(name, Array(text.utf8))
     }
 }
