@@ -22,6 +22,8 @@ public enum GeneratorEvaluation {
         /// Poems generated (constrained, keywords prompt) and the share containing a keyword.
         public var generated = 0
         public var keywordUse = Double.nan
+        /// The generator's keyword guidance (0: the model alone).
+        public var keywordBias = Double.nan
         /// Share of generated poems that are well formed (by construction, 1).
         public var wellFormed = Double.nan
         public var samples: [Sample] = []
@@ -31,6 +33,7 @@ public enum GeneratorEvaluation {
 
         enum CodingKeys: String, CodingKey {
             case poems, tokens, crossEntropy = "cross_entropy", perplexity, generated, keywordUse = "keyword_use"
+            case keywordBias = "keyword_bias"
             case wellFormed = "well_formed", samples, sixteenCandidatesSeconds = "sixteen_candidates_seconds"
         }
     }
@@ -43,6 +46,8 @@ public enum GeneratorEvaluation {
         /// Poems per keyword set (seeds seed, seed+1, …).
         public var poemsPerSet = 4
         public var seed: UInt64 = 1
+        /// The generator's keyword guidance (`GPT2PoemGenerator.keywordBias`).
+        public var keywordBias = GPT2PoemGenerator.defaultKeywordBias
         /// Generated poems to return as samples (the first candidate of the first sets).
         public var samples = 10
         public init() {}
@@ -81,7 +86,9 @@ public enum GeneratorEvaluation {
         report.perplexity = exp(report.crossEntropy)
 
         // Keyword use of generated poems.
-        let generator = GPT2PoemGenerator(model: model)
+        var generator = GPT2PoemGenerator(model: model)
+        generator.keywordBias = options.keywordBias
+        report.keywordBias = Double(options.keywordBias)
         var hits = 0, formed = 0
         for (i, poem) in poems.filter({ !$0.keywords.isEmpty }).prefix(options.keywordSets).enumerated() {
             let written = try generator.candidates(keywords: poem.keywords, count: options.poemsPerSet, seed: options.seed &+ UInt64(i * options.poemsPerSet))
@@ -99,7 +106,9 @@ public enum GeneratorEvaluation {
             report.sixteenCandidatesSeconds = .infinity
             for _ in 0..<3 {
                 let start = Date()
-                _ = try GPT2PoemGenerator(model: model).candidates(keywords: first.keywords, count: 16, seed: options.seed)
+                var timed = GPT2PoemGenerator(model: model)
+                timed.keywordBias = options.keywordBias
+                _ = try timed.candidates(keywords: first.keywords, count: 16, seed: options.seed)
                 report.sixteenCandidatesSeconds = min(report.sixteenCandidatesSeconds, Date().timeIntervalSince(start))
             }
         }

@@ -12,6 +12,8 @@ public enum EngineLimits {
     public static let maxCandidates = 64
     /// Keywords in a generation prefix.
     public static let maxPrefixKeywords = 64
+    /// GPT-2 keyword guidance (a logit; 20 already makes a keyword's character almost certain).
+    public static let maxKeywordBias: Float = 20
     /// IVF lists of one collection (and so lists probed per query).
     public static let maxLists = 65_536
     /// Vectors a k-means is trained on (more than the collection means all of it).

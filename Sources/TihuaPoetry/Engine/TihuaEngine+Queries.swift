@@ -56,7 +56,8 @@ extension TihuaEngine {
         writer.candidateCount = request.candidates
         writer.keywordCount = request.prefixKeywords
         writer.diversity = request.diversity
-        writer.style = GPT2PoemStyle(prompt: request.prompt, form: request.form ?? .quatrain, noRepeat: request.noRepeat, rhyme: request.rhyme)
+        writer.style = GPT2PoemStyle(prompt: request.prompt, form: request.form ?? .quatrain, noRepeat: request.noRepeat, rhyme: request.rhyme,
+                                     keywordBias: request.keywordBias ?? GPT2PoemGenerator.defaultKeywordBias)
         let result: PoemWriter.Result
         if let keywords = request.keywords {
             result = try wrappingErrors { try writer.write(keywords: keywords, generator: generator, seed: request.seed) }

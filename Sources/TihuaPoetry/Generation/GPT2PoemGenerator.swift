@@ -22,6 +22,11 @@ public struct GPT2PoemGenerator {
     public var noRepeat = false
     /// Lines 2 and 4 (6, 8) rhyme by the rhyme table given at init (ignored when it is empty).
     public var rhyme = false
+    /// The logit added to a keyword's first character while the keyword is
+    /// not yet in the poem (twice that to its next one once begun); 0 leaves
+    /// the keywords to the model alone. See `PoemConstraint`.
+    public var keywordBias: Float = GPT2PoemGenerator.defaultKeywordBias
+    public static let defaultKeywordBias: Float = 3
 
     /// `rhymes`: the corpus rhyme table (`RhymeTable.stored(in:)`) for `rhyme`.
     public init(model: GPT2Model, rhymes: RhymeTable = RhymeTable()) {
@@ -67,7 +72,14 @@ public struct GPT2PoemGenerator {
             let heads = vocabulary.characterTokens(keywords.joined())
             starts = (0..<form.lines).map { $0 < heads.count ? heads[$0] : nil }
         }
-        return PoemConstraint.Rules(form: form, layout: layout, noRepeat: noRepeat, rhyme: rhyme, lineStarts: starts)
+        // Keywords the vocabulary spells whole and a line can hold (none for acrostics: their lines are set).
+        let guided: [[Int32]] = prompt == .acrostic ? [] : keywords.compactMap { word in
+            let tokens = vocabulary.characterTokens(word)
+            guard !tokens.isEmpty, tokens.count == word.unicodeScalars.count, tokens.count <= (form.lineLength ?? 7) else { return nil }
+            return tokens.map(Int32.init)
+        }
+        return PoemConstraint.Rules(form: form, layout: layout, noRepeat: noRepeat, rhyme: rhyme, lineStarts: starts,
+                                    keywords: guided, keywordBias: keywordBias)
     }
 
     /// `count` candidates decoded together in one batch (the prompt runs

@@ -6,18 +6,22 @@ public struct GPT2PoemStyle: Sendable, Equatable {
     public var form: PoemForm
     public var noRepeat: Bool
     public var rhyme: Bool
+    /// Keyword guidance (see `GPT2PoemGenerator.keywordBias`).
+    public var keywordBias: Float
 
-    public init(prompt: PromptStyle = .keywords, form: PoemForm = .quatrain, noRepeat: Bool = false, rhyme: Bool = false) {
+    public init(prompt: PromptStyle = .keywords, form: PoemForm = .quatrain, noRepeat: Bool = false, rhyme: Bool = false,
+                keywordBias: Float = GPT2PoemGenerator.defaultKeywordBias) {
         self.prompt = prompt
         self.form = form
         self.noRepeat = noRepeat
         self.rhyme = rhyme
+        self.keywordBias = keywordBias
     }
 
     /// A generator for `model` with this style.
     public func generator(model: GPT2Model, rhymes: RhymeTable = RhymeTable()) -> GPT2PoemGenerator {
         var g = GPT2PoemGenerator(model: model, rhymes: rhymes)
-        (g.prompt, g.form, g.noRepeat, g.rhyme) = (prompt, form, noRepeat, rhyme)
+        (g.prompt, g.form, g.noRepeat, g.rhyme, g.keywordBias) = (prompt, form, noRepeat, rhyme, keywordBias)
         return g
     }
 }

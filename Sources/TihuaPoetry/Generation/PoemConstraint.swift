@@ -11,6 +11,11 @@ import TihuaModels
 /// chosen among characters that have rhymes; later even lines end with one
 /// of them). Every step leaves at least one token allowed, so every
 /// sequence ends as a poem of the form.
+///
+/// Keyword guidance (soft, never a mask): while a keyword is not yet in
+/// the poem and still fits in the line, its first character's logit gets
+/// `keywordBias`; once that character is written, the keyword's next
+/// character gets twice that, so a started keyword tends to be finished.
 public struct PoemConstraint: TokenConstraint {
     public enum Layout: Sendable, Equatable {
         /// Lines joined by `|`, ended by the stop.
@@ -26,14 +31,20 @@ public struct PoemConstraint: TokenConstraint {
         public var rhyme: Bool
         /// Line i's forced first character token (acrostic), nil where free.
         public var lineStarts: [Int?]
+        /// The keywords to guide towards, as character tokens.
+        public var keywords: [[Int32]]
+        /// The logit added to a keyword's first character (0: no guidance).
+        public var keywordBias: Float
 
         public init(form: PoemForm = .quatrain, layout: Layout = .keywords, noRepeat: Bool = false, rhyme: Bool = false,
-                    lineStarts: [Int?] = []) {
+                    lineStarts: [Int?] = [], keywords: [[Int32]] = [], keywordBias: Float = 0) {
             self.form = form
             self.layout = layout
             self.noRepeat = noRepeat
             self.rhyme = rhyme
             self.lineStarts = lineStarts
+            self.keywords = keywords.filter { !$0.isEmpty }
+            self.keywordBias = keywordBias
         }
     }
 
@@ -47,6 +58,10 @@ public struct PoemConstraint: TokenConstraint {
     public private(set) var column = 0
     private var used: [Int32] = []
     private var anchor: Int32?
+    /// Keywords already in the poem.
+    private var written: [Bool]
+    /// The keyword being written and the index of its next character.
+    private var inProgress: (keyword: Int, next: Int)?
     private let reserved: [Int32]
     private let separatorBar: Int, separatorComma: Int, separatorPeriod: Int
 
@@ -56,6 +71,7 @@ public struct PoemConstraint: TokenConstraint {
         self.rules = rules
         lineLength = rules.form.lineLength
         reserved = rules.lineStarts.compactMap { $0.map(Int32.init) }
+        written = Array(repeating: false, count: rules.keywords.count)
         // A layout whose separator the vocabulary lacks falls back to the stop token
         // (generation then ends early: the caller picks a layout the vocabulary has).
         separatorBar = vocabulary.bar ?? vocabulary.stop
@@ -107,7 +123,37 @@ public struct PoemConstraint: TokenConstraint {
             Self.add(vocabulary.characterMask, to: logits)
             if rules.noRepeat { for id in used + reserved { logits[Int(id)] = -.infinity } }
         }
+        guideTowardsKeywords(logits, room: length - column)
         if let keep, let kept { logits[keep] = kept }
+    }
+
+    /// Adds the keyword bias (−∞ stays −∞: guidance never allows a token).
+    private func guideTowardsKeywords(_ logits: UnsafeMutableBufferPointer<Float>, room: Int) {
+        guard rules.keywordBias != 0 else { return }
+        if let (k, next) = inProgress {
+            logits[Int(rules.keywords[k][next])] += 2 * rules.keywordBias
+            return
+        }
+        var boosted: Set<Int32> = []
+        for (k, keyword) in rules.keywords.enumerated() where !written[k] && keyword.count <= room && boosted.insert(keyword[0]).inserted {
+            logits[Int(keyword[0])] += rules.keywordBias
+        }
+    }
+
+    /// Follows keywords through the characters written.
+    private mutating func trackKeywords(_ id: Int32, room: Int) {
+        guard !rules.keywords.isEmpty else { return }
+        if let (k, next) = inProgress {
+            inProgress = nil
+            if rules.keywords[k][next] == id {
+                if next + 1 == rules.keywords[k].count { written[k] = true } else { inProgress = (k, next + 1) }
+                return
+            }
+        }
+        for (k, keyword) in rules.keywords.enumerated() where !written[k] && keyword[0] == id && keyword.count <= room {
+            if keyword.count == 1 { written[k] = true } else { inProgress = (k, 1) }
+            return
+        }
     }
 
     public mutating func accept(_ token: Int) {
@@ -118,10 +164,12 @@ public struct PoemConstraint: TokenConstraint {
             if lineLength == nil { lineLength = column }
             line += 1
             column = 0
+            inProgress = nil
             return
         }
         let id = Int32(token)
         used.append(id)
+        trackKeywords(id, room: length - column)
         if rules.rhyme && line % 2 == 1 && anchor == nil && lineLength != nil && column == length - 1 { anchor = id }
         column += 1
     }

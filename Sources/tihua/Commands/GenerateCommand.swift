@@ -35,6 +35,9 @@ struct GenerateCommand: ParsableCommand {
     @Flag(help: "GPT-2: no character twice.") var noRepeat = false
     @Flag(help: "GPT-2: lines 2 and 4 (6, 8) rhyme by the index's rhyme table.") var rhyme = false
     @Option(parsing: .unconditional,
+            help: "GPT-2: keyword guidance, the logit added to a keyword's first character until the keyword is in the poem (0: the model alone).")
+    var keywordBias = GPT2PoemGenerator.defaultKeywordBias
+    @Option(parsing: .unconditional,
             help: "Seed of the sampling: the same seed, the same poem (any 64-bit integer; -1 is 2^64 - 1).")
     var seed = Seed(0)
     @Option(parsing: .unconditional, help: "Candidates to generate before the rerank (at most \(EngineLimits.maxCandidates)).")
@@ -55,6 +58,7 @@ struct GenerateCommand: ParsableCommand {
         try checkFlag("--candidates", candidates, 1...EngineLimits.maxCandidates)
         try checkFlag("--prefix-keywords", prefixKeywords, 1...EngineLimits.maxPrefixKeywords)
         try checkFlag("--diversity", diversity, 0...1)
+        try checkFlag("--keyword-bias", keywordBias, 0...EngineLimits.maxKeywordBias)
     }
 
     func run() throws {
@@ -64,7 +68,7 @@ struct GenerateCommand: ParsableCommand {
         let result = try engine.generate(GenerateRequest(
             query: query, generator: generator, seed: seed.value, candidates: candidates,
             prefixKeywords: prefixKeywords, diversity: diversity, keywords: keywords.isEmpty ? nil : keywords,
-            prompt: prompt, form: form.flatMap(PoemForm.init), noRepeat: noRepeat, rhyme: rhyme))
+            prompt: prompt, form: form.flatMap(PoemForm.init), noRepeat: noRepeat, rhyme: rhyme, keywordBias: keywordBias))
         printWarnings(result.partial)
         if output.json { return try printJSONLine(result) }
         printLine("关键词：" + result.keywords.joined(separator: " "))

@@ -1,5 +1,6 @@
 /// A poem for a query: `{image | text | vector | poem | keywords, generator,
-/// seed, candidates, prefix_keywords, diversity, prompt, form, no_repeat, rhyme}`.
+/// seed, candidates, prefix_keywords, diversity, prompt, form, no_repeat, rhyme,
+/// keyword_bias}`.
 /// With `keywords` the prefix is those keywords (no image or text needed:
 /// the rerank compares the poems with the keywords' text).
 public struct GenerateRequest: Codable, Sendable, Equatable {
@@ -28,19 +29,23 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
     public var form: PoemForm?
     public var noRepeat: Bool
     public var rhyme: Bool
+    /// GPT-2 keyword guidance, 0…`EngineLimits.maxKeywordBias` (0: the model alone; nil: the default).
+    public var keywordBias: Float?
 
     public static let defaultCandidates = 16
     public static let defaultPrefixKeywords = 8
 
     public init(query: Query, generator: Generator = .cento, seed: UInt64 = 0, candidates: Int = defaultCandidates,
                 prefixKeywords: Int = defaultPrefixKeywords, diversity: Float? = nil, keywords: [String]? = nil,
-                prompt: PromptStyle = .keywords, form: PoemForm? = nil, noRepeat: Bool = false, rhyme: Bool = false) {
+                prompt: PromptStyle = .keywords, form: PoemForm? = nil, noRepeat: Bool = false, rhyme: Bool = false,
+                keywordBias: Float? = nil) {
         self.query = query
         self.keywords = keywords
         self.prompt = prompt
         self.form = form
         self.noRepeat = noRepeat
         self.rhyme = rhyme
+        self.keywordBias = keywordBias
         self.generator = generator
         self.seed = seed
         self.candidates = candidates
@@ -56,7 +61,7 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case generator, seed, candidates, prefixKeywords = "prefix_keywords", diversity, keywords, prompt, form
-        case noRepeat = "no_repeat", rhyme
+        case noRepeat = "no_repeat", rhyme, keywordBias = "keyword_bias"
         case text, image, vector, poem
     }
 
@@ -80,6 +85,7 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
         }
         noRepeat = try c.decode(.noRepeat, default: false)
         rhyme = try c.decode(.rhyme, default: false)
+        keywordBias = try c.decodeIfPresent(Float.self, forKey: .keywordBias)
         generator = try c.decode(.generator, default: .cento)
         seed = try c.decode(.seed, default: 0)
         candidates = try c.decode(.candidates, default: Self.defaultCandidates)
@@ -100,12 +106,14 @@ public struct GenerateRequest: Codable, Sendable, Equatable {
         try c.encodeIfPresent(form?.description, forKey: .form)
         try c.encode(noRepeat, forKey: .noRepeat)
         try c.encode(rhyme, forKey: .rhyme)
+        try c.encodeIfPresent(keywordBias, forKey: .keywordBias)
     }
 
     func validate() throws(PoetryError) {
         try EngineLimits.check("candidates", candidates, 1...EngineLimits.maxCandidates)
         try EngineLimits.check("prefix keywords", prefixKeywords, 1...EngineLimits.maxPrefixKeywords)
         if let d = diversity { try EngineLimits.check("diversity", d, 0...1) }
+        if let b = keywordBias { try EngineLimits.check("keyword bias", b, 0...EngineLimits.maxKeywordBias) }
         if let keywords {
             try EngineLimits.check("keywords", keywords.count, 1...EngineLimits.maxPrefixKeywords)
             for k in keywords where k.trimmingCharacters(in: .whitespaces).isEmpty || k.unicodeScalars.count > 32 {
