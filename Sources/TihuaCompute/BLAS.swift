@@ -33,8 +33,10 @@ public enum BLAS {
     }
 
     /// Products smaller than this many multiply-adds run on one thread:
-    /// waking another costs more than it saves.
-    static let parallelThreshold = 1 << 22
+    /// waking another (about 10 µs) costs more than it saves. A 1M-MAC
+    /// product takes 50 µs in cache and several times that when its weights
+    /// stream from memory (GPT-2 decoding one token: 768 × 2304).
+    static let parallelThreshold = 1 << 20
 
     /// The same product split into at most `threads` panels computed at
     /// once: column panels of C (each thread reads its share of B, the

@@ -18,7 +18,7 @@ final class WriterLock: Sendable {
         self.path = path
         fd = open(path, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
-            throw StoreError(.lmdb(errno), "open \(path) for locking: \(String(cString: strerror(errno)))")
+            throw StoreError.system(errno, "open \(path) for locking")
         }
     }
 
@@ -28,7 +28,7 @@ final class WriterLock: Sendable {
         try mutex.withLock { _ in
             while flock(fd, LOCK_EX) != 0 {
                 if errno == EINTR { continue }
-                throw StoreError(.lmdb(errno), "lock \(path) for writing: \(String(cString: strerror(errno)))")
+                throw StoreError.system(errno, "lock \(path) for writing")
             }
             defer { flock(fd, LOCK_UN) }
             return try body()

@@ -15,8 +15,28 @@ import TihuaStore
         return try VectorImport(vectorsPath: v, idsPath: i, batchRows: 7).run(into: index, collection: collection)
     }
 
-    func failure(_ body: () throws -> Void) -> String? {
-        do { try body(); return nil } catch { return (error as? FormatError)?.message ?? (error as? StoreError)?.message ?? "\(error)" }
+    /// Expects `body` to fail with a FormatError of `kind` whose message names
+    /// `place` (file, row or line) and says `what` (the exact wording is the
+    /// CLI tests' concern).
+    func expectRefused(_ body: () throws -> Void, _ kind: FormatError.Kind = .invalidInput, place: String, what: String,
+                       sourceLocation: SourceLocation = #_sourceLocation) {
+        do {
+            try body()
+            Issue.record("accepted; expected \(what)", sourceLocation: sourceLocation)
+        } catch let error as FormatError {
+            #expect(error.kind == kind, "\(error)", sourceLocation: sourceLocation)
+            #expect(error.message.contains(place) && error.message.contains(what), "\(error)", sourceLocation: sourceLocation)
+        } catch let error as StoreError {
+            // Vectors are checked by the store (VectorCheck) on their way in.
+            #expect(kind == .invalidInput && error.kind == .invalidInput, "\(error)", sourceLocation: sourceLocation)
+            #expect(error.message.contains(place) && error.message.contains(what), "\(error)", sourceLocation: sourceLocation)
+        } catch {
+            Issue.record("threw \(error)", sourceLocation: sourceLocation)
+        }
+    }
+
+    func failed(_ body: () throws -> Void) -> Bool {
+        do { try body(); return false } catch { return true }
     }
 
     @Test func importsInBatchesAndNormalises() throws {
@@ -41,30 +61,22 @@ import TihuaStore
         let before = try index.info(of: "v")
 
         good[13 * 4 + 2] = .nan
-        #expect(failure { _ = try run(good, rows: 20, dim: 4, ids: (0..<20).map { "b\($0)" }, into: index) }
-                == "\(v) row 13 (id 'b13'): component 2 is NaN")
+        expectRefused({ _ = try run(good, rows: 20, dim: 4, ids: (0..<20).map { "b\($0)" }, into: index) }, place: "\(v) row 13 (id 'b13')", what: "component 2 is NaN")
         good[13 * 4 + 2] = -.infinity
-        #expect(failure { _ = try run(good, rows: 20, dim: 4, ids: (0..<20).map { "b\($0)" }, into: index) }
-                == "\(v) row 13 (id 'b13'): component 2 is infinite")
+        expectRefused({ _ = try run(good, rows: 20, dim: 4, ids: (0..<20).map { "b\($0)" }, into: index) }, place: "\(v) row 13 (id 'b13')", what: "component 2 is infinite")
         good[13 * 4 + 2] = 1
         var zero = good
         for j in 0..<4 { zero[17 * 4 + j] = 0 }
-        #expect(failure { _ = try run(zero, rows: 20, dim: 4, ids: (0..<20).map { "b\($0)" }, into: index) }
-                == "\(v) row 17 (id 'b17'): zero vector (it has no direction to compare)")
-        #expect(failure { _ = try run(good, rows: 20, dim: 4, ids: (0..<19).map { "b\($0)" }, into: index) }
-                == "\(ids) has 19 ids but \(v) has 20 rows")
-        #expect(failure { _ = try run(good, rows: 20, dim: 4, ids: (0..<19).map { "b\($0)" } + ["b3"], into: index) }
-                == "\(ids) line 20: id 'b3' repeats line 4")
-        #expect(failure { _ = try run(good, rows: 20, dim: 4, ids: (0..<19).map { "b\($0)" } + ["a7"], into: index) }
-                == "\(ids) line 20: collection 'v' already has id 'a7'")
-        #expect(failure { _ = try run([Float](repeating: 1, count: 15), rows: 3, dim: 5, ids: ["c1", "c2", "c3"], into: index) }
-                == "\(v) has dimension 5 but collection 'v' holds 4-dimensional vectors")
-        #expect(failure { _ = try run(good, rows: 20, dim: 4, ids: (0..<10).map { "b\($0)" } + [""] + (11..<20).map { "b\($0)" }, into: index) }
-                == "\(ids) line 11: empty id")
+        expectRefused({ _ = try run(zero, rows: 20, dim: 4, ids: (0..<20).map { "b\($0)" }, into: index) }, place: "\(v) row 17 (id 'b17')", what: "zero vector (it has no direction to compare)")
+        expectRefused({ _ = try run(good, rows: 20, dim: 4, ids: (0..<19).map { "b\($0)" }, into: index) }, place: "\(ids)", what: "has 19 ids but \(v) has 20 rows")
+        expectRefused({ _ = try run(good, rows: 20, dim: 4, ids: (0..<19).map { "b\($0)" } + ["b3"], into: index) }, place: "\(ids) line 20", what: "id 'b3' repeats line 4")
+        expectRefused({ _ = try run(good, rows: 20, dim: 4, ids: (0..<19).map { "b\($0)" } + ["a7"], into: index) }, place: "\(ids) line 20", what: "collection 'v' already has id 'a7'")
+        expectRefused({ _ = try run([Float](repeating: 1, count: 15), rows: 3, dim: 5, ids: ["c1", "c2", "c3"], into: index) }, place: "\(v)", what: "has dimension 5 but collection 'v' holds 4-dimensional vectors")
+        expectRefused({ _ = try run(good, rows: 20, dim: 4, ids: (0..<10).map { "b\($0)" } + [""] + (11..<20).map { "b\($0)" }, into: index) }, place: "\(ids) line 11", what: "empty id")
         #expect(try index.info(of: "v") == before)
 
         // A first import that fails leaves no collection behind.
-        #expect(failure { _ = try run(zero, rows: 20, dim: 4, ids: (0..<20).map { "b\($0)" }, collection: "fresh", into: index) } != nil)
+        #expect(failed { _ = try run(zero, rows: 20, dim: 4, ids: (0..<20).map { "b\($0)" }, collection: "fresh", into: index) })
         #expect(try index.info(of: "fresh") == nil)
     }
 }

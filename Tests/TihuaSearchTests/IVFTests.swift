@@ -52,6 +52,9 @@ import TihuaStore
             let single = try search.search(queries.slice(q..<(q + 1)), k: 10, method: .ivf(nprobe: 4))[0]
             #expect(single.map(\.row) == approx[q].map(\.row))
         }
+        // A huge k or nprobe means all of it, never an allocation of k.
+        let everything = try search.neighbors(queries.slice(0..<2), k: Int.max, method: .ivf(nprobe: Int.max))
+        #expect(everything.k == 3000 && everything.rows.count == 6000 && !everything.rows.contains(-1))
         let one = try search.search(queries, k: 10, method: .ivf(nprobe: 1))
         let foundOne = zip(exact, one).reduce(0) { $0 + Set($1.0.map(\.row)).intersection($1.1.map(\.row)).count }
         #expect(foundOne <= found)
@@ -134,6 +137,53 @@ import TihuaStore
         let own = try index.read { txn in Array(try txn.snapshot(c).vector(row: newID)) }
         let hit = try search.search(try QueryMatrix(own, dimension: dim), k: 1, method: .ivf(nprobe: 1))
         #expect(hit[0].first?.id == "new10")
+    }
+
+    /// One batch of deletes (rows at the start, in the middle, at the end,
+    /// the last row, ids given twice, missing ids) leaves rows dense, ids,
+    /// records, blocks and lists consistent, and IVF still equal to exact.
+    @Test func aBatchOfDeletesKeepsEverythingConsistent() throws {
+        let dir = TemporaryFolder()
+        let index = try TihuaIndex(path: dir.path, create: true)
+        var rng = TestRandom(seed: 18)
+        let dim = 512
+        // 2,600 rows: three blocks (1,024 rows a block at this dimension).
+        let c = try addVectors(index, "c", rng.clustered(2600, dim, clusters: 9, noise: 0.4), dimension: dim)
+        _ = try IVFBuilder.build(index: index, collection: "c", options: .init(lists: 9))
+        let before = try storedVectors(index, c)
+        var doomed = (0..<2600).filter { $0 % 3 == 0 || $0 > 2500 || ($0 > 1000 && $0 < 1100) }.map { "v\($0)" }
+        doomed += ["v3", "missing", "v2599"]
+        let deleted = try index.write(c) { try $0.delete(ids: doomed) }
+        let gone = Set(doomed).subtracting(["missing"])
+        #expect(deleted == gone.count)
+        let count = 2600 - gone.count
+        try index.read { txn in
+            let s = try txn.snapshot(c)
+            #expect(s.vectorCount == count && s.info.recordCount == count)
+            #expect(try s.ivfListSizes().reduce(0, +) == count)
+            var seen = Set<String>()
+            try s.forEachRecord { record in
+                let row = try #require(record.vectorRow)
+                #expect(try s.id(ofRow: row) == record.id)
+                // Each surviving vector is its original one, wherever it moved.
+                let original = Int(record.id.dropFirst())!
+                #expect(try s.vector(row: row) == Array(before[(original * dim)..<((original + 1) * dim)]))
+                seen.insert(record.id)
+                return true
+            }
+            #expect(seen.count == count && seen.isDisjoint(with: gone))
+        }
+        let search = try VectorSearch(index: index, collection: "c")
+        try expectIVFEqualsExact(search, try QueryMatrix(rng.vectors(5, dim), dimension: dim), lists: 9, k: 20)
+        // Deleting everything empties the lists too.
+        let rest = try index.read { txn in
+            var ids: [String] = []
+            try txn.snapshot(c).forEachRecord { ids.append($0.id); return true }
+            return ids
+        }
+        #expect(try index.write(c) { try $0.delete(ids: rest) } == count)
+        #expect(try index.read { try $0.snapshot(c).ivfListSizes() }.allSatisfy { $0 == 0 })
+        #expect(try index.info(of: "c")?.vectorCount == 0)
     }
 
     @Test func aRebuildReplacesTheOldIndex() throws {

@@ -9,6 +9,7 @@ options), --reps times, and prints the best and median of each.
 
     swift build -c release && cp .build/release/tihua /tmp/tihua-new
     python3 Tools/bench/ab_compute.py /tmp/tihua-base /tmp/tihua-new --n 110000 --reps 5
+    python3 Tools/bench/ab_compute.py /tmp/tihua-base /tmp/tihua-new --no-search --reps 7   # encoder only
 """
 import argparse
 import json
@@ -41,6 +42,10 @@ def synthetic(n, d, q, seed=7):
     return make(n), make(q)
 
 
+def fmt(x):
+    return f"{x:.1f}" if x >= 10 else f"{x:.2f}"
+
+
 def run(binary, args):
     out = subprocess.run([binary] + args, capture_output=True, text=True)
     if out.returncode != 0:
@@ -57,25 +62,27 @@ def main():
     p.add_argument("--lists", type=int, default=1024)
     p.add_argument("--encode", action="store_true", default=True)
     p.add_argument("--no-encode", dest="encode", action="store_false")
+    p.add_argument("--no-search", dest="search", action="store_false", default=True)
     args = p.parse_args()
 
     work = tempfile.mkdtemp(prefix="tihua-ab-")
     d = 512
-    data, queries = synthetic(args.n, d, 1000)
-    save_npy(f"{work}/v.npy", data)
-    save_npy(f"{work}/q.npy", queries)
-    save_npy(f"{work}/q1.npy", queries[:200])
-    with open(f"{work}/ids.txt", "w") as f:
-        f.write("\n".join(f"v{i}" for i in range(args.n)) + "\n")
     index = f"{work}/index"
-    log("importing", args.n, "vectors")
-    run(args.b, ["import", "vectors", "--index", index, "--collection", "c", "--vectors", f"{work}/v.npy",
-                 "--ids", f"{work}/ids.txt", "--json"])
-    log("building IVF", args.lists)
-    subprocess.run([args.b, "ivf", "build", "--index", index, "--collection", "c", "--lists", str(args.lists)],
-                   check=True, capture_output=True)
+    if args.search:
+        data, queries = synthetic(args.n, d, 1000)
+        save_npy(f"{work}/v.npy", data)
+        save_npy(f"{work}/q.npy", queries)
+        save_npy(f"{work}/q1.npy", queries[:200])
+        with open(f"{work}/ids.txt", "w") as f:
+            f.write("\n".join(f"v{i}" for i in range(args.n)) + "\n")
+        log("importing", args.n, "vectors")
+        run(args.b, ["import", "vectors", "--index", index, "--collection", "c", "--vectors", f"{work}/v.npy",
+                     "--ids", f"{work}/ids.txt", "--json"])
+        log("building IVF", args.lists)
+        subprocess.run([args.b, "ivf", "build", "--index", index, "--collection", "c", "--lists", str(args.lists)],
+                       check=True, capture_output=True)
 
-    cases = {
+    cases = {} if not args.search else {
         "exact batch 1000 q/s": ["--exact", "--batch", "1000", "--queries", f"{work}/q.npy"],
         "exact one query q/s": ["--exact", "--batch", "1", "--queries", f"{work}/q1.npy"],
         "ivf32 batch 1000 q/s": ["--nprobe", "32", "--batch", "1000", "--queries", f"{work}/q.npy"],
@@ -95,12 +102,14 @@ def main():
                     results.setdefault((name, which), []).append(r[key])
         log("rep", rep + 1, "done")
     names = list(dict.fromkeys(name for name, _ in results))
-    print(f"| {args.n} × 512, {args.reps} interleaved reps | A best | A median | B best | B median | B/A (median) |")
+    label = f"{args.n} × 512" if args.search else "encode, small options"
+    print(f"| {label}, {args.reps} interleaved reps | A best | A median | B best | B median | B/A (median) |")
     print("|---|---:|---:|---:|---:|---:|")
     for name in names:
         a, b = results[(name, "A")], results[(name, "B")]
-        print(f"| {name} | {max(a):.1f} | {statistics.median(a):.1f} | {max(b):.1f} | {statistics.median(b):.1f} | "
+        print(f"| {name} | {fmt(max(a))} | {fmt(statistics.median(a))} | {fmt(max(b))} | {fmt(statistics.median(b))} | "
               f"{statistics.median(b) / statistics.median(a):.2f} |")
+        log(name, "A", [round(x, 3) for x in a], "B", [round(x, 3) for x in b])
 
 
 if __name__ == "__main__":

@@ -1,16 +1,20 @@
 #!/usr/bin/env python3
 """Deleting many ids from a collection with and without an IVF index.
 
-Imports N × D synthetic unit vectors (ids v0 … v{N-1}), optionally builds an
-IVF index of --lists lists, then deletes --delete ids spread over the whole
-collection with one `tihua delete` call, timed (wall clock and peak RSS from
-/usr/bin/time). Each binary given gets its own fresh index; with two
-binaries, A and B alternate per size.
+Imports N × D synthetic unit vectors (ids v0 … v{N-1}), builds an IVF index
+of --lists lists (and, with --no-ivf, a second index without one), then for
+each size deletes that many ids spread over the whole collection in one write,
+on a fresh copy of the index. A binary with `tihua bench delete` is timed in
+process (the write alone) and by the wall clock with peak RSS (/usr/bin/time);
+an older binary without it runs `tihua delete ID…`, whose wall clock also
+includes parsing the ids on the command line (timed on its own too, against a
+missing index).
 
     swift build -c release
     python3 Tools/bench/delete_bench.py .build/release/tihua --n 301000 --dim 256 --lists 64 --delete 1000 8000 100000
 """
 import argparse
+import json
 import os
 import shutil
 import subprocess
@@ -68,17 +72,35 @@ def main():
                 run([binary, "ivf", "build", "--index", index, "--collection", "c", "--lists", str(args.lists)])
             base[(binary, ivf)] = index
 
-    print(f"| ids deleted (of {args.n:,} × {args.dim}) | binary | IVF | seconds | peak RSS MiB |")
-    print("|---:|---|---|---:|---:|")
+    # An older binary has no `bench delete`: its parser refuses it as usage (exit 64).
+    has_bench = {b: subprocess.run([b, "bench", "delete", "--index", f"{work}/missing", "--collection", "c",
+                                    "--ids", f"{work}/ids.txt"], capture_output=True).returncode != 64
+                 for b in args.binaries}
+    print(f"| ids deleted (of {args.n:,} × {args.dim}) | binary | IVF | the write, s | command wall clock, s | of which parsing the ids, s | peak RSS MiB |")
+    print("|---:|---|---|---:|---:|---:|---:|")
     for count in args.delete:
-        ids = [f"v{i}" for i in np.linspace(0, args.n - 1, count).astype(int)]
+        ids = [f"v{i}" for i in np.unique(np.linspace(0, args.n - 1, count).astype(int))]
+        with open(f"{work}/doomed.txt", "w") as f:
+            f.write("\n".join(ids) + "\n")
         for (binary, ivf), index in base.items():
             copy = f"{work}/copy"
             shutil.rmtree(copy, ignore_errors=True)
             shutil.copytree(index, copy)
-            seconds, rss, out = timed([binary, "delete", "--index", copy, "--collection", "c", "--json"] + ids)
-            log(binary, count, "ivf" if ivf else "flat", f"{seconds:.2f} s", out)
-            print(f"| {count:,} | {os.path.basename(binary)} | {'yes' if ivf else 'no'} | {seconds:.2f} | {rss:.0f} |")
+            if has_bench[binary]:
+                seconds, rss, out = timed([binary, "bench", "delete", "--index", copy, "--collection", "c",
+                                           "--ids", f"{work}/doomed.txt", "--json"])
+                write = f"{json.loads(out)['seconds']:.2f}"
+                parse = "—"
+            else:
+                seconds, rss, out = timed([binary, "delete", "--index", copy, "--collection", "c", "--json"] + ids)
+                write = "—"
+                p0 = time.perf_counter()
+                subprocess.run([binary, "delete", "--index", f"{work}/missing", "--collection", "c"] + ids,
+                               capture_output=True)
+                parse = f"{time.perf_counter() - p0:.2f}"
+            log(binary, len(ids), "ivf" if ivf else "flat", f"{seconds:.2f} s", out)
+            print(f"| {len(ids):,} | {os.path.basename(binary)} | {'yes' if ivf else 'no'} | {write} | {seconds:.2f} | {parse} | {rss:.0f} |",
+                  flush=True)
     shutil.rmtree(work, ignore_errors=True)
 
 

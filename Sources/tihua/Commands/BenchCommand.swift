@@ -5,5 +5,6 @@ struct BenchCommand: ParsableCommand {
         commandName: "bench",
         abstract: "Measure searches and model passes on this machine.",
         subcommands: [BenchSearchCommand.self, BenchEncodeCommand.self, BenchPoetryCommand.self, BenchGPT2Command.self,
-                      BenchOpenCommand.self, BenchTrainCommand.self, BenchKernelsCommand.self])
+                      BenchOpenCommand.self, BenchTrainCommand.self, BenchKernelsCommand.self,
+                      BenchDeleteCommand.self])
 }
