@@ -13,8 +13,12 @@ public struct VectorImport {
     /// holds none yet, an error for one that stores another dtype; nil keeps
     /// the collection's (float32 for a new one).
     public var dtype: VectorDType?
+    /// Keep float32 copies beside compressed vectors (a new collection only).
+    public var keepFloat32 = false
 
-    public init(vectorsPath: String, idsPath: String, batchRows: Int? = nil, dtype: VectorDType? = nil) {
+    public init(vectorsPath: String, idsPath: String, batchRows: Int? = nil, dtype: VectorDType? = nil,
+                keepFloat32: Bool = false) {
+        self.keepFloat32 = keepFloat32
         self.vectorsPath = vectorsPath
         self.idsPath = idsPath
         self.batchRows = batchRows
@@ -70,6 +74,7 @@ public struct VectorImport {
         }
         try index.write(collection) { writer in
             if let dtype { try writer.setDType(dtype) }
+            if keepFloat32 { try writer.setKeepFloat32(true) }
             if let ranges, writer.info.vectorCount == 0 { try writer.trainInt8Ranges(ranges) }
             var start = 0
             while start < file.rows {

@@ -39,13 +39,32 @@ public struct VectorSearch: Sendable {
         }
     }
 
-    /// The `k` best hits of each query, best first, with their ids.
-    public func search(_ queries: QueryMatrix, k: Int, method: SearchMethod = .automatic) throws -> [[SearchHit]] {
+    /// The `k` best hits of each query, best first, with their ids. With
+    /// `rerank` N, the N best of the stored (compressed) vectors are scored
+    /// again against float32 (see `neighbors(_:_:k:method:rerank:)`).
+    public func search(_ queries: QueryMatrix, k: Int, method: SearchMethod = .automatic,
+                       rerank: Int? = nil) throws -> [[SearchHit]] {
         try index.read { txn in
             let snapshot = try txn.snapshot(collection)
-            let found = try Self.neighbors(snapshot, queries, k: k, method: method)
+            let found = try Self.neighbors(snapshot, queries, k: k, method: method, rerank: rerank)
             return try IDResolver.hits(found, snapshot)
         }
+    }
+
+    /// Searches for the `max(k, rerank)` best by the stored vectors, then
+    /// keeps the `k` best of those by their float32 vectors: the
+    /// collection's own (float32) or the copies it keeps (an error when a
+    /// compressed collection keeps none).
+    public static func neighbors(_ snapshot: CollectionSnapshot, _ queries: QueryMatrix, k: Int, method: SearchMethod,
+                                 rerank: Int?) throws -> Neighbors {
+        guard let rerank else { return try neighbors(snapshot, queries, k: k, method: method) }
+        guard rerank >= 1 else { throw SearchError(.invalidArgument, "rerank must be at least 1, not \(rerank)") }
+        let info = snapshot.info
+        guard info.dtype == .float32 || info.hasFloat32Copy else {
+            throw SearchError(.invalidArgument, "collection '\(snapshot.name)' stores \(info.dtype.rawValue) vectors and keeps no float32 copy to rerank against")
+        }
+        let found = try neighbors(snapshot, queries, k: max(k, rerank), method: method)
+        return try Rerank.apply(found, snapshot, queries: queries, k: k)
     }
 
     /// Searches a snapshot the caller holds (inside its own read transaction).

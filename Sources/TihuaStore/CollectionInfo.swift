@@ -49,6 +49,16 @@ public struct CollectionInfo: Codable, Sendable, Equatable {
     /// `int8` only: the per-dimension ranges (`ScalarQuantizer.storageBytes`,
     /// base64), set by the first vectors stored or by a conversion.
     public var int8Ranges: String?
+    /// Whether a float32 copy of every vector is kept beside the compressed
+    /// blocks (for an exact rerank), at 4 bytes a component more.
+    public var keepsFloat32: Bool?
+
+    /// Whether float32 copies are stored apart from the blocks (a float32
+    /// collection's blocks are the float32 vectors themselves).
+    public var hasFloat32Copy: Bool { keepsFloat32 == true && dtype != .float32 }
+
+    /// Bytes one vector takes on disk, its float32 copy included.
+    public var storedBytesPerVector: Int { bytesPerVector + (hasFloat32Copy ? (dimension ?? 0) * 4 : 0) }
 
     /// The quantiser of an `int8` collection, once trained.
     public var quantizer: ScalarQuantizer? {

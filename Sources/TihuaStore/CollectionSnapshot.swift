@@ -165,9 +165,25 @@ public struct CollectionSnapshot {
         }
     }
 
-    func blockBytes(_ block: Int, rows: Int) throws -> UnsafeRawPointer {
-        guard let value = try txn.get(collection.blocks, UInt64(block), "vector block \(block) of \(name)"),
-              value.count >= rows * info.bytesPerVector else {
+    /// The float32 copy of row `row` (a float32 collection's own vector; a
+    /// compressed one's copy when it keeps them), lent to `body` in place.
+    package func withFloat32Copy<R>(row: Int, _ body: (UnsafePointer<Float>) throws -> R) throws -> R {
+        guard let dimension = info.dimension, row >= 0, row < info.vectorCount else {
+            throw StoreError(.notFound, "\(name) has no vector row \(row)")
+        }
+        guard info.dtype == .float32 || info.hasFloat32Copy else {
+            throw StoreError(.invalidInput, "\(name) stores \(info.dtype.rawValue) vectors and keeps no float32 copy of them")
+        }
+        let b = row / info.blockRows
+        let rows = min(info.blockRows, info.vectorCount - b * info.blockRows)
+        let base = try blockBytes(b, rows: rows, keyBase: info.dtype == .float32 ? 0 : float32CopyKeyBase, rowBytes: dimension * 4)
+        return try body((base + (row - b * info.blockRows) * dimension * 4).assumingMemoryBound(to: Float.self))
+    }
+
+    func blockBytes(_ block: Int, rows: Int, keyBase: UInt64 = 0, rowBytes: Int? = nil) throws -> UnsafeRawPointer {
+        let key = keyBase + UInt64(block)
+        guard let value = try txn.get(collection.blocks, key, "vector block \(key) of \(name)"),
+              value.count >= rows * (rowBytes ?? info.bytesPerVector) else {
             throw StoreError(.corrupt, "index \(path): vector block \(block) of \(name) is missing or shorter than its \(rows) rows")
         }
         // LMDB keeps a large value contiguous in overflow pages; rows are
@@ -176,6 +192,10 @@ public struct CollectionSnapshot {
         return value.baseAddress!
     }
 }
+
+/// Float32 copies of compressed vectors live in the blocks database under
+/// keys from here (block b of the copies is `float32CopyKeyBase + b`).
+let float32CopyKeyBase: UInt64 = 1 << 62
 
 /// A record as stored: its id, import sequence, vector row (if embedded) and
 /// document bytes (a copy).

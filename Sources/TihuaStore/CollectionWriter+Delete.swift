@@ -50,40 +50,20 @@ extension CollectionWriter {
         let movers = (end..<count).filter { !removed.contains($0) }
         precondition(holes.count == movers.count)
 
-        // What moves, read before anything is overwritten.
+        // What moves: ids and lists, read before anything is overwritten.
         var moved: [(id: String, list: UInt32)] = []
         moved.reserveCapacity(movers.count)
-        // Rows move as stored bytes: a compressed row is not re-encoded.
-        let rowBytes = info.bytesPerVector
-        var moverVectors = [UInt8](repeating: 0, count: movers.count * rowBytes)
-        let snap = snapshot
-        try moverVectors.withUnsafeMutableBytes { out in
-            for (i, row) in movers.enumerated() {
-                guard let value = try txn.get(collection.rowids, UInt64(row), "row \(row) of \(name)"),
-                      value.count >= RowLayout.headerSize else {
-                    throw StoreError(.corrupt, "index \(path): row \(row) of \(name) has no id")
-                }
-                moved.append((RowLayout.id(value), RowLayout.list(value)))
-                let b = row / info.blockRows
-                let base = try snap.blockBytes(b, rows: min(info.blockRows, info.vectorCount - b * info.blockRows))
-                (out.baseAddress! + i * rowBytes).copyMemory(from: base + (row - b * info.blockRows) * rowBytes,
-                                                             byteCount: rowBytes)
+        for row in movers {
+            guard let value = try txn.get(collection.rowids, UInt64(row), "row \(row) of \(name)"),
+                  value.count >= RowLayout.headerSize else {
+                throw StoreError(.corrupt, "index \(path): row \(row) of \(name) has no id")
             }
+            moved.append((RowLayout.id(value), RowLayout.list(value)))
         }
-        let removedLists = info.ivf == nil ? [] : try removed.compactMap { try snap.list(ofRow: $0) }
-
-        // Blocks: each block holding a hole is rewritten once.
-        var byBlock: [Int: [Int]] = [:]
-        for (i, hole) in holes.enumerated() { byBlock[hole / info.blockRows, default: []].append(i) }
-        for (block, entries) in byBlock.sorted(by: { $0.key < $1.key }) {
-            let first = block * info.blockRows
-            let rows = min(info.blockRows, end - first)
-            var values = try copyOfBlock(block, rows: rows)
-            for i in entries {
-                let offset = (holes[i] - first) * rowBytes
-                values.replaceSubrange(offset..<(offset + rowBytes), with: moverVectors[(i * rowBytes)..<((i + 1) * rowBytes)])
-            }
-            try putBlock(block, values)
+        let removedLists = info.ivf == nil ? [] : try removed.compactMap { try snapshot.list(ofRow: $0) }
+        try moveRows(holes: holes, movers: movers, end: end, keyBase: 0, rowBytes: info.bytesPerVector)
+        if info.hasFloat32Copy {
+            try moveRows(holes: holes, movers: movers, end: end, keyBase: float32CopyKeyBase, rowBytes: dimension * 4)
         }
 
         // Ids: each hole takes its mover's id and list; the mover's record follows.
@@ -105,21 +85,54 @@ extension CollectionWriter {
         try trimBlocks(dimension: dimension)
     }
 
-    func putBlock(_ block: Int, _ values: [UInt8]) throws {
+    /// Moves the stored bytes of rows `movers[i]` into rows `holes[i]` in
+    /// the blocks under `keyBase` (a compressed row is not re-encoded); each
+    /// block holding a hole is rewritten once.
+    private func moveRows(holes: [Int], movers: [Int], end: Int, keyBase: UInt64, rowBytes: Int) throws {
+        var moverBytes = [UInt8](repeating: 0, count: movers.count * rowBytes)
+        let snap = snapshot
+        try moverBytes.withUnsafeMutableBytes { out in
+            for (i, row) in movers.enumerated() {
+                let b = row / info.blockRows
+                let base = try snap.blockBytes(b, rows: min(info.blockRows, info.vectorCount - b * info.blockRows),
+                                               keyBase: keyBase, rowBytes: rowBytes)
+                (out.baseAddress! + i * rowBytes).copyMemory(from: base + (row - b * info.blockRows) * rowBytes,
+                                                             byteCount: rowBytes)
+            }
+        }
+        var byBlock: [Int: [Int]] = [:]
+        for (i, hole) in holes.enumerated() { byBlock[hole / info.blockRows, default: []].append(i) }
+        for (block, entries) in byBlock.sorted(by: { $0.key < $1.key }) {
+            let first = block * info.blockRows
+            let rows = min(info.blockRows, end - first)
+            var values = try copyOfBlock(block, rows: rows, keyBase: keyBase, rowBytes: rowBytes)
+            for i in entries {
+                let offset = (holes[i] - first) * rowBytes
+                values.replaceSubrange(offset..<(offset + rowBytes), with: moverBytes[(i * rowBytes)..<((i + 1) * rowBytes)])
+            }
+            try putBlock(block, values, keyBase: keyBase)
+        }
+    }
+
+    func putBlock(_ block: Int, _ values: [UInt8], keyBase: UInt64 = 0) throws {
         let bytes = max(minimumFloatValueBytes, values.count)
-        try txn.reserve(collection.blocks, UInt64(block), size: bytes, "vector block \(block) of \(name)") { out in
+        let key = keyBase + UInt64(block)
+        try txn.reserve(collection.blocks, key, size: bytes, "vector block \(key) of \(name)") { out in
             out.initializeMemory(as: UInt8.self, repeating: 0)
             values.withUnsafeBytes { out.copyMemory(from: $0) }
         }
     }
 
-    /// Deletes blocks past the last row; shrinks nothing inside a block
+    /// Deletes blocks past the last row, and float32 copies past it (all of
+    /// them when the collection keeps none); shrinks nothing inside a block
     /// (rows past `vectorCount` are never read).
     func trimBlocks(dimension: Int) throws {
-        let needed = (info.vectorCount + info.blockRows - 1) / max(1, info.blockRows)
+        let needed = UInt64((info.vectorCount + info.blockRows - 1) / max(1, info.blockRows))
+        let neededCopies = info.hasFloat32Copy ? needed : 0
         var doomed: [UInt64] = []
-        try txn.forEach(in: collection.blocks, from: UInt64(needed)) { key, _ in
-            doomed.append(decodeKey(key))
+        try txn.forEach(in: collection.blocks, from: needed) { key, _ in
+            let block = decodeKey(key)
+            if block < float32CopyKeyBase || block >= float32CopyKeyBase + neededCopies { doomed.append(block) }
             return true
         }
         for block in doomed { try txn.delete(collection.blocks, block, "vector block \(block) of \(name)") }

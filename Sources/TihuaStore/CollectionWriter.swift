@@ -205,6 +205,18 @@ public final class CollectionWriter {
         info.int8Ranges = nil
     }
 
+    /// Keeps a float32 copy of every vector beside the compressed ones (for
+    /// an exact rerank); only a collection without vectors takes it (or a
+    /// conversion from float32).
+    public func setKeepFloat32(_ keep: Bool) throws {
+        if (info.keepsFloat32 ?? false) == keep { return }
+        guard info.vectorCount == 0 else {
+            throw StoreError(.invalidInput, keep ? "\(name) has vectors stored without a float32 copy; only a conversion from float32 can keep one"
+                                                 : "\(name) keeps float32 copies of its vectors")
+        }
+        info.keepsFloat32 = keep ? true : nil
+    }
+
     /// Sets the int8 ranges from rows that represent the collection's data
     /// (all of an import, say) before its first vectors are stored. Without
     /// this, the first vectors stored train them. Later vectors outside the
@@ -287,12 +299,41 @@ public final class CollectionWriter {
             }
             row += take
         }
+        if info.hasFloat32Copy {
+            try writeRows(from: first, vectors: vectors, count: count, dimension: dimension, keyBase: float32CopyKeyBase,
+                          encoding: .float32)
+        }
+    }
+
+    /// Writes float32 copies of rows `first ..< first + count` (blocks of
+    /// the same rows under keys `keyBase + block`).
+    func writeRows(from first: Int, vectors: UnsafePointer<Float>, count: Int, dimension: Int, keyBase: UInt64,
+                   encoding: VectorEncoding) throws {
+        let rowBytes = encoding.bytesPerRow(dimension: dimension)
+        let blockRows = info.blockRows
+        var row = first
+        while row < first + count {
+            let block = row / blockRows
+            let kept = row - block * blockRows
+            let take = min(blockRows - kept, first + count - row)
+            let old: [UInt8] = kept > 0 ? try copyOfBlock(block, rows: kept, keyBase: keyBase, rowBytes: rowBytes) : []
+            let source = vectors + (row - first) * dimension
+            let key = keyBase + UInt64(block)
+            try txn.reserve(collection.blocks, key, size: max(minimumFloatValueBytes, (kept + take) * rowBytes),
+                            "vector block \(key) of \(name)") { out in
+                out.initializeMemory(as: UInt8.self, repeating: 0)
+                old.withUnsafeBytes { out.copyMemory(from: $0) }
+                encoding.encode(source, count: take, dimension: dimension, into: out.baseAddress! + kept * rowBytes)
+            }
+            row += take
+        }
     }
 
     /// The stored bytes of the first `rows` rows of a block, copied (a
     /// pointer into the map may not survive the write that replaces the block).
-    func copyOfBlock(_ block: Int, rows: Int) throws -> [UInt8] {
-        let base = try snapshot.blockBytes(block, rows: rows)
-        return Array(UnsafeRawBufferPointer(start: base, count: rows * info.bytesPerVector))
+    func copyOfBlock(_ block: Int, rows: Int, keyBase: UInt64 = 0, rowBytes: Int? = nil) throws -> [UInt8] {
+        let rowBytes = rowBytes ?? info.bytesPerVector
+        let base = try snapshot.blockBytes(block, rows: rows, keyBase: keyBase, rowBytes: rowBytes)
+        return Array(UnsafeRawBufferPointer(start: base, count: rows * rowBytes))
     }
 }

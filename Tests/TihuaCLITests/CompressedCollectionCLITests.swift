@@ -102,4 +102,30 @@ import TihuaStore
         #expect(try statsLine("c").contains("\"dtype\":\"int8\""))
         try expectSelfFound("c")
     }
+
+    func ids(_ output: String) -> [[String]] {
+        output.split(separator: "\n").map { line in
+            let json = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any]
+            return ((json?["results"] as? [[String: Any]]) ?? []).compactMap { $0["id"] as? String }
+        }
+    }
+
+    @Test func rerankAgainstKeptFloat32Copies() throws {
+        writeVectors()
+        #expect(try importVectors("f32").status == 0)
+        let imported = try importVectors("i8", ["--dtype", "int8", "--keep-float32"])
+        #expect(imported.status == 0, "\(imported.stderr)")
+        #expect(try statsLine("i8").contains("\"bytes_per_vector\":\(5 * dim),"))
+        let reranked = try CLI.run(["search", "--index", index, "--collection", "i8", "--vectors", dir.file("q.npy"),
+                                    "--k", "5", "--exact", "--rerank", "\(rows)", "--json"])
+        #expect(reranked.status == 0, "\(reranked.stderr)")
+        #expect(ids(reranked.stdout) == ids(try search("f32")) && ids(reranked.stdout).count == 3)
+        // Without copies there is nothing to rerank against.
+        #expect(try importVectors("bare", ["--dtype", "int8"]).status == 0)
+        let refused = try CLI.run(["search", "--index", index, "--collection", "bare", "--vectors", dir.file("q.npy"),
+                                   "--rerank", "20"])
+        #expect(refused.status != 0 && refused.stderr.contains("float32"))
+        #expect(try CLI.run(["search", "--index", index, "--collection", "i8", "--vectors", dir.file("q.npy"),
+                             "--rerank", "0"]).status != 0)
+    }
 }

@@ -13,10 +13,11 @@ import TihuaTestSupport
     /// trained on exactly the fixture's floats) in a new collection of `dtype`.
     @discardableResult
     func store(_ index: TihuaIndex, _ name: String, _ rows: [Float], dimension: Int, dtype: VectorDType,
-               ranges: ScalarQuantizer? = nil) throws -> TihuaStore.Collection {
+               ranges: ScalarQuantizer? = nil, keepFloat32: Bool = false) throws -> TihuaStore.Collection {
         let c = try index.prepareCollection(name)
         try index.write(c) { w in
             try w.setDType(dtype)
+            try w.setKeepFloat32(keepFloat32)
             if let ranges { try w.trainInt8Ranges(ranges) }
             try rows.withUnsafeBufferPointer {
                 try w.addVectors(ids: (0..<(rows.count / dimension)).map { "r\($0)" }, vectors: $0.baseAddress!,
@@ -200,5 +201,96 @@ import TihuaTestSupport
                 #expect(try s.vector(row: row) == Array(before[(original * d)..<((original + 1) * d)]))
             }
         }
+    }
+
+    /// Unit rows of low intrinsic dimension (close neighbours, so that int8
+    /// rounding reorders them and a rerank has work to do).
+    func lowRankRows(_ n: Int, _ d: Int, seed: UInt64) -> [Float] {
+        var rng = SeededRandom(seed: seed)
+        let latent = 6
+        let mixing = (0..<(latent * d)).map { _ in rng.gaussian() }
+        var rows = [Float](repeating: 0, count: n * d)
+        for r in 0..<n {
+            let z = (0..<latent).map { _ in rng.gaussian() }
+            for j in 0..<d {
+                rows[r * d + j] = (0..<latent).reduce(Float(0)) { $0 + z[$1] * mixing[$1 * d + j] } + 0.05 * rng.gaussian()
+            }
+        }
+        rows.withUnsafeMutableBufferPointer { b in
+            for r in 0..<n { _ = VectorMath.normalize(b.baseAddress! + r * d, d) }
+        }
+        return rows
+    }
+
+    @Test func rerankAgainstKeptFloat32CopiesEqualsTheFloat32Search() throws {
+        let d = 48, n = 3000
+        let rows = lowRankRows(n, d, seed: 11)
+        let dir = TemporaryFolder()
+        let index = try TihuaIndex(path: dir.path, create: true)
+        try store(index, "f32", rows, dimension: d, dtype: .float32)
+        let c8 = try store(index, "i8", rows, dimension: d, dtype: .int8, keepFloat32: true)
+        try store(index, "bare", rows, dimension: d, dtype: .int8)
+        #expect(try index.info(of: "i8")?.storedBytesPerVector == 5 * d)
+        let exact = try VectorSearch(index: index, collection: "f32")
+        let compressed = try VectorSearch(index: index, collection: "i8")
+        var rng = SeededRandom(seed: 12)
+        var reordered = 0
+        for _ in 0..<8 {
+            let queries = try QueryMatrix(Array(rows[(Int.random(in: 0..<n, using: &rng) * d)...].prefix(d)).map { $0 + 0.1 * rng.gaussian() },
+                                          dimension: d)
+            let truth = try exact.neighbors(queries, k: 10, method: .exact)
+            // Reranking every row is the float32 search, bit for bit.
+            let all = try index.read { try VectorSearch.neighbors(try $0.snapshot(c8), queries, k: 10, method: .exact, rerank: n) }
+            #expect(all == truth)
+            // A shorter rerank keeps float32 scores and finds at least what int8 alone finds.
+            let some = try index.read { try VectorSearch.neighbors(try $0.snapshot(c8), queries, k: 10, method: .exact, rerank: 50) }
+            let alone = try compressed.neighbors(queries, k: 10, method: .exact)
+            #expect(Set(some.rows).intersection(truth.rows).count >= Set(alone.rows).intersection(truth.rows).count)
+            for (row, score) in some.hits(query: 0) {
+                if let t = truth.hits(query: 0).first(where: { $0.row == row }) { #expect(t.score == score) }
+            }
+            if alone.rows != truth.rows { reordered += 1 }
+        }
+        #expect(reordered > 0)  // else int8 loses nothing here and the rerank is not exercised
+        // A compressed collection without copies cannot rerank.
+        let bare = try VectorSearch(index: index, collection: "bare")
+        let q = try QueryMatrix(Array(rows[0..<d]), dimension: d)
+        #expect(throws: SearchError.self) { try bare.search(q, k: 5, method: .exact, rerank: 20) }
+        // Deleting moves the copies with their rows.
+        try index.write(c8) { try $0.delete(ids: ["r1", "r2"]) }
+        try index.read { txn in
+            let s = try txn.snapshot(c8)
+            for row in [1, 2, s.vectorCount - 1] {
+                let original = Int(try s.id(ofRow: row).dropFirst())!
+                #expect(try s.withFloat32Copy(row: row) { Array(UnsafeBufferPointer(start: $0, count: d)) }
+                        == Array(rows[(original * d)..<((original + 1) * d)]))
+            }
+        }
+    }
+
+    @Test func convertKeepsOrDropsFloat32Copies() throws {
+        let d = 40, n = 500
+        let rows = lowRankRows(n, d, seed: 5)
+        let dir = TemporaryFolder()
+        let index = try TihuaIndex(path: dir.path, create: true)
+        let c = try store(index, "c", rows, dimension: d, dtype: .float32)
+        // float32 → int8 keeping copies: the copies are the float32 vectors.
+        try index.write(c) { try $0.convert(to: .int8, keepFloat32: true) }
+        #expect(try index.info(of: "c")?.dtype == .int8 && index.info(of: "c")?.hasFloat32Copy == true)
+        // int8 with copies can widen back to float32: exactly the original vectors, copies dropped.
+        try index.write(c) { try $0.convert(to: .float32) }
+        #expect(try decoded(index, c) == rows)
+        #expect(try index.info(of: "c")?.keepsFloat32 == nil)
+        // Without copies, widening is refused and the collection stays as it was.
+        try index.write(c) { try $0.convert(to: .float16) }
+        let before = try decoded(index, c)
+        let error = #expect(throws: StoreError.self) { try index.write(c) { try $0.convert(to: .float32) } }
+        #expect(error?.kind == .invalidInput)
+        #expect(throws: StoreError.self) { try index.write(c) { try $0.convert(to: .int8, keepFloat32: true) } }
+        #expect(try decoded(index, c) == before && index.info(of: "c")?.dtype == .float16)
+        // An empty collection has nothing to convert.
+        let e = try index.prepareCollection("e")
+        try index.write(e) { _ in }
+        #expect(throws: StoreError.self) { try index.write(e) { try $0.convert(to: .int8) } }
     }
 }

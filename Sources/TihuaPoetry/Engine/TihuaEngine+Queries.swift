@@ -10,7 +10,7 @@ extension TihuaEngine {
             try index.collections().map {
                 CollectionStats(collection: $0.name, count: $0.recordCount, embedded: $0.vectorCount, dim: $0.dimension,
                                 ivf: $0.ivf.map { CollectionStats.IVF(lists: $0.lists) }, model: $0.model,
-                                dtype: $0.dtype.rawValue, bytesPerVector: $0.bytesPerVector)
+                                dtype: $0.dtype.rawValue, bytesPerVector: $0.storedBytesPerVector)
             }
         }
     }
@@ -98,6 +98,7 @@ extension TihuaEngine {
     /// The `k` nearest vectors of any collection for each query vector.
     public func search(_ request: SearchRequest) throws(PoetryError) -> SearchResults {
         try EngineLimits.check("k", request.k, 1...EngineLimits.maxK)
+        if let n = request.rerank { try EngineLimits.check("rerank", n, 1...EngineLimits.maxK) }
         let method = try request.method.validated()
         let vectors = request.vectors
         guard vectors.count <= EngineLimits.maxSearchResults / request.k else {
@@ -117,7 +118,7 @@ extension TihuaEngine {
             } catch let error as SearchError {
                 throw SearchError(error.kind, vectors.source.map { "\($0): \(error.message)" } ?? error.message)
             }
-            let hits = try search.search(queries, k: request.k, method: method)
+            let hits = try search.search(queries, k: request.k, method: method, rerank: request.rerank)
             return SearchResults(results: hits.map { $0.map { IDScore(id: $0.id, score: $0.score) } })
         }
     }

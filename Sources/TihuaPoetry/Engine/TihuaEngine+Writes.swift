@@ -42,7 +42,7 @@ extension TihuaEngine {
         let count = try wrappingErrors {
             try Collection.validate(name: request.collection)
             return try VectorImport(vectorsPath: request.vectorsFile, idsPath: request.idsFile, batchRows: request.batchRows,
-                                    dtype: request.dtype)
+                                    dtype: request.dtype, keepFloat32: request.keepFloat32)
                 .run(into: index, collection: request.collection, progress: progress)
         }
         return VectorImportSummary(imported: count)
@@ -78,14 +78,16 @@ extension TihuaEngine {
 
     /// Rewrites a collection's vectors in another dtype in one transaction
     /// (IVF lists and ids kept); int8 ranges are trained on its vectors.
-    public func convert(collection name: String, to dtype: VectorDType) throws(PoetryError) -> ConvertSummary {
+    /// `keepFloat32` keeps (true) or drops (false) float32 copies; nil: as before.
+    public func convert(collection name: String, to dtype: VectorDType,
+                        keepFloat32: Bool? = nil) throws(PoetryError) -> ConvertSummary {
         try wrappingErrors { try Collection.validate(name: name) }
         let index = try writableIndex()
         return try wrappingErrors {
             guard let c = try index.collection(name) else { throw StoreError.noCollection(name, in: index.path) }
             return try index.write(c) { writer in
                 let from = writer.info.dtype
-                try writer.convert(to: dtype)
+                try writer.convert(to: dtype, keepFloat32: keepFloat32)
                 return ConvertSummary(collection: name, from: from.rawValue, to: dtype.rawValue,
                                       vectors: writer.info.vectorCount, bytesPerVector: writer.info.bytesPerVector)
             }

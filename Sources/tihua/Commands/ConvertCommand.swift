@@ -17,10 +17,12 @@ struct ConvertCommand: ParsableCommand {
     @OptionGroup var indexOptions: IndexOptions
     @Option(help: "The collection to convert.") var collection: String
     @Option(help: "The dtype to store: float32, float16 or int8.") var dtype: VectorDType
+    @Flag(inversion: .prefixedNo, help: "Keep float32 copies beside the compressed vectors (default: as before).")
+    var keepFloat32: Bool?
     @OptionGroup var output: OutputOptions
 
     func run() throws {
-        let summary = try indexOptions.engine(.readWrite).convert(collection: collection, to: dtype)
+        let summary = try indexOptions.engine(.readWrite).convert(collection: collection, to: dtype, keepFloat32: keepFloat32)
         if output.json {
             try printJSONLine(summary)
         } else {

@@ -24,6 +24,8 @@ struct ImportVectorsCommand: ParsableCommand {
     var batch: Int?
     @Option(help: "How a new collection stores vectors: float32, float16 or int8 (default: float32, or the collection's).")
     var dtype: VectorDType?
+    @Flag(help: "Keep a float32 copy beside float16/int8 vectors (for search --rerank), at 4 bytes a component more.")
+    var keepFloat32 = false
     @OptionGroup var output: OutputOptions
 
     func validate() throws { try checkFlag("--batch", batch, 1...EngineLimits.maxVectorBatch) }
@@ -32,7 +34,8 @@ struct ImportVectorsCommand: ParsableCommand {
         let engine = try indexOptions.engine(.create)
         let bar = ProgressBar("importing vectors", enabled: !output.json)
         let summary = try engine.importVectors(VectorImportRequest(collection: collection, vectorsFile: vectors,
-                                                                   idsFile: ids, batchRows: batch, dtype: dtype)) { bar.update($0, of: $1) }
+                                                                   idsFile: ids, batchRows: batch, dtype: dtype,
+                                                                   keepFloat32: keepFloat32)) { bar.update($0, of: $1) }
         bar.finish()
         if output.json {
             try printJSONLine(summary)

@@ -19,14 +19,21 @@ struct SearchCommand: ParsableCommand {
     @Option(help: "A .npy file of query vectors, one a row.") var vectors: String
     @Option(parsing: .unconditional, help: "Results per query (at most \(EngineLimits.maxK)).") var k = SearchRequest.defaultK
     @OptionGroup var methodOptions: SearchMethodOptions
+    @Option(parsing: .unconditional, help: ArgumentHelp(
+        "Score the n best candidates again against float32 (a float16/int8 collection needs --keep-float32 copies).",
+        valueName: "n"))
+    var rerank: Int?
     @OptionGroup var output: OutputOptions
 
-    func validate() throws { try checkFlag("--k", k, kRange) }
+    func validate() throws {
+        try checkFlag("--k", k, kRange)
+        try checkFlag("--rerank", rerank, 1...EngineLimits.maxK)
+    }
 
     func run() throws {
         let engine = try indexOptions.engine(.readOnly)
         let found = try engine.search(SearchRequest(collection: collection, vectors: try VectorBatch(npyFile: vectors), k: k,
-                                                    method: methodOptions.choice))
+                                                    method: methodOptions.choice, rerank: rerank))
         if output.json {
             for line in found.lines { try printJSONLine(line) }
             return
