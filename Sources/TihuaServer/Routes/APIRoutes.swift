@@ -22,8 +22,9 @@ extension TihuaServer {
 
         router.post("/v1/poems") { request, _ in
             let body = try await JSONBody.decode(PoemsRequest.self, request, limit: self.bodyLimit)
-            try self.check(body.query)
-            return try JSONAnswer.response(try await self.runner.run(needsModel: body.query.needsModel) {
+            // No query: a phrase or a filter alone lists poems in corpus order.
+            if let query = body.query { try self.check(query) }
+            return try JSONAnswer.response(try await self.runner.run(needsModel: body.query?.needsModel ?? false) {
                 try $0.poems(body)
             })
         }
