@@ -53,43 +53,36 @@ public struct VectorImport {
         let dimension = file.columns
         let batchRows = max(1, self.batchRows ?? (64 << 20) / (dimension * 4))
         var buffer = [Float](repeating: 0, count: min(batchRows, max(1, file.rows)) * dimension)
+        /// The file's rows in batches, read into `buffer` and normalised (a bad row names its line and id).
+        func forEachBatch(_ body: (_ first: Int, _ count: Int, _ rows: UnsafeMutablePointer<Float>) throws -> Void) throws {
+            var first = 0
+            while first < file.rows {
+                let count = min(batchRows, file.rows - first)
+                try buffer.withUnsafeMutableBufferPointer { b in
+                    try file.readRows(first, count: count, into: b.baseAddress!)
+                    try VectorCheck.normalizeRows(b.baseAddress!, count: count, dimension: dimension) { [first] in
+                        "\(vectorsPath) row \(first + $0) (id '\(ids[first + $0])')"
+                    }
+                    try body(first, count, b.baseAddress!)
+                }
+                first += count
+            }
+        }
         // A new int8 collection: ranges trained on every row of the file (one cheap pass).
         var ranges: ScalarQuantizer?
         if (dtype ?? existing?.dtype) == .int8 && (existing?.vectorCount ?? 0) == 0 && file.rows > 0 {
             var trainer = ScalarQuantizer.Trainer(dimension: dimension)
-            var start = 0
-            while start < file.rows {
-                let count = min(batchRows, file.rows - start)
-                let first = start
-                try buffer.withUnsafeMutableBufferPointer { b in
-                    try file.readRows(first, count: count, into: b.baseAddress!)
-                    try VectorCheck.normalizeRows(b.baseAddress!, count: count, dimension: dimension) {
-                        "\(vectorsPath) row \(first + $0) (id '\(ids[first + $0])')"
-                    }
-                    trainer.add(b.baseAddress!, count: count)
-                }
-                start += count
-            }
+            try forEachBatch { _, count, rows in trainer.add(rows, count: count) }
             ranges = trainer.quantizer()
         }
         try index.write(collection) { writer in
             if let dtype { try writer.setDType(dtype) }
             if keepFloat32 { try writer.setKeepFloat32(true) }
             if let ranges, writer.info.vectorCount == 0 { try writer.trainInt8Ranges(ranges) }
-            var start = 0
-            while start < file.rows {
-                let count = min(batchRows, file.rows - start)
-                let first = start
-                try buffer.withUnsafeMutableBufferPointer { b in
-                    try file.readRows(first, count: count, into: b.baseAddress!)
-                    try VectorCheck.normalizeRows(b.baseAddress!, count: count, dimension: dimension) {
-                        "\(vectorsPath) row \(first + $0) (id '\(ids[first + $0])')"
-                    }
-                    try writer.addVectors(ids: Array(ids[first..<(first + count)]), vectors: b.baseAddress!, dimension: dimension)
-                }
+            try forEachBatch { first, count, rows in
+                try writer.addVectors(ids: Array(ids[first..<(first + count)]), vectors: rows, dimension: dimension)
                 try writer.commitBatch()
-                start += count
-                progress(start, file.rows)
+                progress(first + count, file.rows)
             }
         }
         return file.rows
