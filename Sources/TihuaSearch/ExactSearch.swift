@@ -91,6 +91,30 @@ public enum ExactSearch {
 
     // MARK: A batch
 
+    /// Scores one block against the queries `tile` at a time (`score(q0, m)`
+    /// writes queries q0..<q0+m × the block's rows into `scores`) and offers
+    /// each query's row of scores to its top-k.
+    @inline(__always)
+    static func scoreInTiles(queryCount n: Int, tile: Int, rows: Int, firstRow: Int, scores: UnsafeMutablePointer<Float>,
+                             into tops: Box<[TopK]>, score: (_ q0: Int, _ m: Int) -> Void) {
+        var q0 = 0
+        while q0 < n {
+            let m = min(tile, n - q0)
+            score(q0, m)
+            for i in 0..<m { tops.value[q0 + i].offer(scores + i * rows, count: rows, firstRow: firstRow) }
+            q0 += m
+        }
+    }
+
+    /// The per-worker top-k lists merged into one per query.
+    static func merged(_ partial: [Box<[TopK]>], queryCount n: Int) -> [TopK] {
+        var tops = partial[0].value
+        for p in partial.dropFirst() {
+            for i in 0..<n { tops[i].merge(p.value[i]) }
+        }
+        return tops
+    }
+
     static func scanBatch(queries: QueryMatrix, blocks: [VectorBlock], total: Int, dimension: Int, k: Int) -> [TopK] {
         let n = queries.count
         let kept = min(k, total)
@@ -106,9 +130,8 @@ public enum ExactSearch {
                 var scores = [Float](repeating: 0, count: tile * maxRows)
                 scores.withUnsafeMutableBufferPointer { s in
                     for block in blocks[range] {
-                        var q0 = 0
-                        while q0 < n {
-                            let m = min(tile, n - q0)
+                        scoreInTiles(queryCount: n, tile: tile, rows: block.rows, firstRow: block.firstRow,
+                                     scores: s.baseAddress!, into: box) { q0, m in
                             if parts == 1 {
                                 // One part (a small collection): split the product instead.
                                 BLAS.sgemm(m: m, n: block.rows, k: dimension, a: q + q0 * dimension, lda: dimension,
@@ -118,21 +141,12 @@ public enum ExactSearch {
                                 RowScorer.scoreMany(queries: q + q0 * dimension, queryCount: m, rows: block.vectors,
                                                     count: block.rows, dimension: dimension, into: s.baseAddress!)
                             }
-                            for i in 0..<m {
-                                box.value[q0 + i].offer(s.baseAddress! + i * block.rows, count: block.rows,
-                                                        firstRow: block.firstRow)
-                            }
-                            q0 += m
                         }
                     }
                 }
             }
         }
-        var tops = partial[0].value
-        for p in partial.dropFirst() {
-            for i in 0..<n { tops[i].merge(p.value[i]) }
-        }
-        return tops
+        return merged(partial, queryCount: n)
     }
 }
 
@@ -159,28 +173,18 @@ extension ExactSearch {
                     decoded.withUnsafeMutableBufferPointer { d in
                         for block in blocks[range] {
                             encoding.decode(block.bytes, count: block.rows, dimension: dimension, into: d.baseAddress!)
-                            var q0 = 0
-                            while q0 < n {
-                                let m = min(tile, n - q0)
+                            scoreInTiles(queryCount: n, tile: tile, rows: block.rows, firstRow: block.firstRow,
+                                         scores: s.baseAddress!, into: box) { q0, m in
                                 BLAS.sgemm(m: m, n: block.rows, k: dimension, a: q + q0 * dimension, lda: dimension,
                                            b: d.baseAddress!, ldb: dimension, bTransposed: true,
                                            c: s.baseAddress!, ldc: block.rows, threads: parts == 1 ? Parallel.cores : 1)
-                                for i in 0..<m {
-                                    box.value[q0 + i].offer(s.baseAddress! + i * block.rows, count: block.rows,
-                                                            firstRow: block.firstRow)
-                                }
-                                q0 += m
                             }
                         }
                     }
                 }
             }
         }
-        var tops = partial[0].value
-        for p in partial.dropFirst() {
-            for i in 0..<n { tops[i].merge(p.value[i]) }
-        }
-        return tops
+        return merged(partial, queryCount: n)
     }
 }
 
