@@ -12,7 +12,7 @@ public enum EngineLimits {
     public static let maxCandidates = 64
     /// Keywords in a generation prefix.
     public static let maxPrefixKeywords = 64
-    /// GPT-2 keyword guidance (a logit; 20 already makes a keyword's character almost certain).
+    /// GPT-2 keyword guidance, a logit (at 20 every candidate of the tiny test model holds a keyword: KeywordGuidanceTests).
     public static let maxKeywordBias: Float = 20
     /// IVF lists of one collection (and so lists probed per query).
     public static let maxLists = 65_536

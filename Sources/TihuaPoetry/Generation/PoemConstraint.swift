@@ -134,9 +134,12 @@ public struct PoemConstraint: TokenConstraint {
             logits[Int(rules.keywords[k][next])] += 2 * rules.keywordBias
             return
         }
-        var boosted: Set<Int32> = []
-        for (k, keyword) in rules.keywords.enumerated() where !written[k] && keyword.count <= room && boosted.insert(keyword[0]).inserted {
-            logits[Int(keyword[0])] += rules.keywordBias
+        // Keywords sharing a first character add one bias; no allocation on this per-token path.
+        let wanted = { (k: Int) in !self.written[k] && self.rules.keywords[k].count <= room }
+        for k in rules.keywords.indices where wanted(k) {
+            let first = rules.keywords[k][0]
+            if rules.keywords[..<k].indices.contains(where: { wanted($0) && rules.keywords[$0][0] == first }) { continue }
+            logits[Int(first)] += rules.keywordBias
         }
     }
 
