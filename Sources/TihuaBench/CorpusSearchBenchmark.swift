@@ -77,7 +77,7 @@ public enum CorpusSearchBenchmark {
             }
         }
         func phraseTimes(_ list: [String]) throws -> (p50: Double, p99: Double, mean: Double) {
-            let times = try latencies(list.count) { _ = try poetry.poems(PoemQuery(contains: list[$0], k: 10)) }
+            let times = try Percentile.latencies(list.count) { _ = try poetry.poems(PoemQuery(contains: list[$0], k: 10)) }
             var matches = 0
             for p in list.prefix(100) { matches += try poetry.poems(PoemQuery(contains: p, k: EngineLimits.maxK)).count }
             return (times.p50, times.p99, Double(matches) / Double(min(100, list.count)))
@@ -184,18 +184,5 @@ public enum CorpusSearchBenchmark {
             throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: path])
         }
         return handle
-    }
-
-    /// p50 and p99 in milliseconds of `count` calls after one warm-up call.
-    static func latencies(_ count: Int, _ body: (Int) throws -> Void) throws -> (p50: Double, p99: Double) {
-        try body(0)
-        var times: [Double] = []
-        for q in 0..<count {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body(q)
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-        }
-        times.sort()
-        return (Percentile.nearestRank(times, 0.50), Percentile.nearestRank(times, 0.99))
     }
 }

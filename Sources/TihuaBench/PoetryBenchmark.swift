@@ -62,7 +62,7 @@ public enum PoetryBenchmark {
             }
             writer.setModel(model)
         }
-        let prefix = try latencies(options.queries) { _ = try poetry.keywords(near: query($0), model: model, k: 8) }
+        let prefix = try Percentile.latencies(options.queries) { _ = try poetry.keywords(near: query($0), model: model, k: 8) }
         var report = Report(keywords: options.keywords, prefixP50Milliseconds: prefix.p50, prefixP99Milliseconds: prefix.p99)
         guard !options.corpus.isEmpty else { return report }
 
@@ -93,7 +93,7 @@ public enum PoetryBenchmark {
             }
         }
         report.poems = ids.count
-        let exactTimes = try latencies(options.queries) {
+        let exactTimes = try Percentile.latencies(options.queries) {
             _ = try poetry.poems(near: query($0), model: model, k: 10, method: .exact)
         }
         (report.poemsExactP50Milliseconds, report.poemsExactP99Milliseconds) = (exactTimes.p50, exactTimes.p99)
@@ -108,7 +108,7 @@ public enum PoetryBenchmark {
         report.ivfBuildSeconds = Date().timeIntervalSince(start)
         report.ivfLists = built.lists
         report.nprobe = options.nprobe
-        let ivfTimes = try latencies(options.queries) {
+        let ivfTimes = try Percentile.latencies(options.queries) {
             _ = try poetry.poems(near: query($0), model: model, k: 10, method: .ivf(nprobe: options.nprobe))
         }
         (report.poemsIVFP50Milliseconds, report.poemsIVFP99Milliseconds) = (ivfTimes.p50, ivfTimes.p99)
@@ -126,18 +126,5 @@ public enum PoetryBenchmark {
     /// this is the space it takes, not the bytes its pages hold.
     static func fileSize(_ path: String) -> Int {
         ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.intValue ?? 0
-    }
-
-    /// p50 and p99 in milliseconds of `count` calls after one warm-up call.
-    private static func latencies(_ count: Int, _ body: (Int) throws -> Void) throws -> (p50: Double, p99: Double) {
-        try body(0)
-        var times: [Double] = []
-        for q in 0..<count {
-            let start = DispatchTime.now().uptimeNanoseconds
-            try body(q)
-            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-        }
-        times.sort()
-        return (Percentile.nearestRank(times, 0.50), Percentile.nearestRank(times, 0.99))
     }
 }
