@@ -39,7 +39,7 @@ import TihuaPoetry
         try await browser.type(photo, into: try await browser.element("#file-input"))
 
         // The page marks each section done (or error) when its answer is drawn.
-        for section in ["keywords", "poems", "generated"] {
+        for section in ["keywords", "poems", "generated", "written"] {
             let state = try await browser.async("""
                 const [id, done] = [arguments[0], arguments[arguments.length - 1]];
                 (function check() {
@@ -71,6 +71,15 @@ import TihuaPoetry
             let sources = try await browser.waitForTexts("#generated .line .source")
             #expect(sources.count == 4 && sources.allSatisfy { $0.hasPrefix("——") })
         }
+        // The GPT-2 poem: the same seed writes the same poem in the test as in the server.
+        let written = try engine.generate(GenerateRequest(query: .jpeg(bytes), generator: .gpt2, seed: 0, candidates: 16))
+        let poem = try #require(written.poem, "the constrained decoder always writes a well-formed poem")
+        #expect(try await browser.waitForTexts("#written .line .text") == poem.lines.map(\.text))
+        let sourceCount = try await browser.async("""
+            const done = arguments[arguments.length - 1];
+            done(document.querySelectorAll("#written .line .source").length);
+            """) as? Int
+        #expect(sourceCount == 0)
 
         // Images for the first poem, loaded from the library through the server.
         try await browser.click(try await browser.element("#poems .poem:first-child button.quiet"))

@@ -9,14 +9,16 @@ enum Samples {
     static let root: String = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
         .appendingPathComponent("../../Samples").standardized.path
     static var clipFolder: String { root + "/models/clip-tiny" }
+    /// The shipped GPT-2 poem generator, as `tihua serve` loads it by default.
+    static var generatorFolder: String { root + "/models/gpt2-poem" }
     static var images: [String] { ["chun", "feiliu", "pubu"].map { root + "/images/\($0).jpg" } }
     static func bytes(_ path: String) -> [UInt8] { Array(FileManager.default.contents(atPath: path)!) }
 }
 
 /// A small index built through the façade from the bundled sample with the
 /// tiny CLIP model: 80 CCPC poems with an IVF index of 4 lists, 150
-/// keywords and the three sample photos. `copy()` gives a writable copy for
-/// tests that change it.
+/// keywords and the three sample photos, served with the shipped GPT-2.
+/// `copy()` gives a writable copy for tests that change it.
 final class ServerFixture: Sendable {
     static let shared = try! ServerFixture()
 
@@ -38,7 +40,7 @@ final class ServerFixture: Sendable {
         _ = try writer.embed()
         _ = try writer.addImages(paths: [Samples.root + "/images"])
         _ = try writer.buildIVF(IVFBuildRequest(collection: "poems", lists: 4))
-        engine = try TihuaEngine(.init(index: folder.file("default"), access: .readOnly))
+        engine = try TihuaEngine(.init(index: folder.file("default"), access: .readOnly, generator: Samples.generatorFolder))
     }
 
     /// A writable copy of the index in a folder of its own.

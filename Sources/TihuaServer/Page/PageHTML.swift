@@ -34,10 +34,16 @@ enum PageHTML {
     <div id="keywords"><span class="empty">The keywords of the photo show here; click one to search it.</span></div>
   </section>
   <div class="results">
-    <section class="panel">
-      <h2>GENERATED · 集句</h2>
-      <div id="generated"><span class="empty">A cento from the nearest poems shows here.</span></div>
-    </section>
+    <div class="pair">
+      <section class="panel">
+        <h2>CENTO · 集句</h2>
+        <div id="generated" class="verse"><span class="empty">A cento from the nearest poems shows here.</span></div>
+      </section>
+      <section class="panel">
+        <h2>WRITTEN · 新作</h2>
+        <div id="written" class="verse"><span class="empty">A poem the GPT-2 generator writes from the keywords shows here.</span></div>
+      </section>
+    </div>
     <section class="panel">
       <h2>NEAREST POEMS · 诗</h2>
       <div id="poems"><span class="empty">Poems nearest the photo or the words show here.</span></div>

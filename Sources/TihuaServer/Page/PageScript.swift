@@ -46,7 +46,8 @@ function search(query) {
   $("query-label").textContent = query.file ? "照片：" + (query.file.name || "photo") : "文字：" + query.text;
   loading($("keywords"), "Finding keywords…");
   loading($("poems"), "Finding poems…");
-  loading($("generated"), "Writing a poem…");
+  loading($("generated"), "Gathering lines…");
+  loading($("written"), "Writing a poem…");
   if (!query.keepKeywords) {
     call("/v1/keywords", body(query, { k: 8, diversity: 0.7 }))
       .then((a) => current() && drawKeywords(a.keywords))
@@ -58,8 +59,12 @@ function search(query) {
     .then((a) => current() && drawPoems(a.results))
     .catch((e) => current() && failure($("poems"), e.message));
   call("/v1/generate", body(query, { candidates: 16, seed: 0 }))
-    .then((a) => current() && drawGenerated(a))
+    .then((a) => current() && drawGenerated($("generated"), a))
     .catch((e) => current() && failure($("generated"), e.message));
+  // The server's GPT-2 model (the shipped one unless it was given another).
+  call("/v1/generate", body(query, { generator: "gpt2", candidates: 16, seed: 0 }))
+    .then((a) => current() && drawGenerated($("written"), a))
+    .catch((e) => current() && failure($("written"), e.message));
 }
 
 function drawKeywords(keywords, active) {
@@ -127,8 +132,8 @@ async function imagesFor(id, card, button) {
   }
 }
 
-function drawGenerated(a) {
-  const box = $("generated");
+// A cento's lines name the poem each came from; a written poem's lines have no source.
+function drawGenerated(box, a) {
   box.dataset.state = "done";
   if (!a.poem) {
     box.replaceChildren(el("span", "empty", "None of the " + a.candidates + " candidates was a well-formed quatrain."));
@@ -138,7 +143,7 @@ function drawGenerated(a) {
     const row = el("div", "line");
     row.appendChild(el("span", "text", l.text));
     const s = l.source;
-    row.appendChild(el("span", "source", s ? "——" + (s.author || "佚名") + "《" + (s.title || "无题") + "》" : "generated"));
+    if (s) row.appendChild(el("span", "source", "——" + (s.author || "佚名") + "《" + (s.title || "无题") + "》"));
     return row;
   });
   const score = a.poem.score === undefined || a.poem.score === null ? "" : "CLIP score " + a.poem.score.toFixed(3) + ", ";

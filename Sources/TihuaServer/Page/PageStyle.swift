@@ -56,12 +56,13 @@ button:disabled { opacity: .5; cursor: default; }
 .poem .images { display: grid; grid-template-columns: repeat(3, 1fr); gap: 6px; margin-top: 10px; }
 .poem .images img { width: 100%; aspect-ratio: 1; object-fit: cover; border-radius: 6px; }
 .poem .images .note { grid-column: 1 / -1; color: var(--muted); font-size: 13px; }
-#generated { font-family: var(--serif); }
-#generated .line { display: flex; justify-content: space-between; gap: 12px; align-items: baseline; padding: 6px 0; border-bottom: 1px dotted var(--line); }
-#generated .line:last-of-type { border-bottom: none; }
-#generated .text { font-size: 24px; letter-spacing: .18em; }
-#generated .source { font-family: var(--sans); font-size: 12px; color: var(--muted); text-align: right; }
-#generated .summary { margin-top: 10px; font-family: var(--sans); font-size: 12px; color: var(--muted); }
+.pair { display: grid; grid-template-columns: repeat(auto-fit, minmax(300px, 1fr)); gap: 18px; align-items: start; }
+.verse { font-family: var(--serif); }
+.verse .line { display: flex; justify-content: space-between; gap: 12px; align-items: baseline; padding: 6px 0; border-bottom: 1px dotted var(--line); }
+.verse .line:last-of-type { border-bottom: none; }
+.verse .text { font-size: 22px; letter-spacing: .16em; white-space: nowrap; }
+.verse .source { font-family: var(--sans); font-size: 12px; color: var(--muted); text-align: right; }
+.verse .summary { margin-top: 10px; font-family: var(--sans); font-size: 12px; color: var(--muted); }
 .loading { color: var(--muted); font-size: 14px; display: flex; align-items: center; gap: 8px; }
 .loading::before { content: ""; width: 14px; height: 14px; border-radius: 50%; border: 2px solid var(--line); border-top-color: var(--seal); animation: spin .8s linear infinite; }
 @keyframes spin { to { transform: rotate(360deg); } }
