@@ -54,7 +54,7 @@ public enum IVFSearch {
             return result
         }
         let probeCount = min(nprobe, ivf.info.lists)
-        let scan = ListScan(snapshot: snapshot, dimension: ivf.dimension, k: k, filter: filter)
+        let scan = ListScan(snapshot: snapshot, dimension: ivf.dimension, encoding: ivf.encoding, k: k, filter: filter)
         if queries.count == 1 {
             let top = try queries.values.withUnsafeBufferPointer { q in
                 // SIMD ranking: a one-row sgemm spends its time packing the centroids.
@@ -68,7 +68,7 @@ public enum IVFSearch {
                 case .never: split = false
                 case .always: split = true
                 }
-                return try scan.one(query: PreparedQuery(q, encoding: .float32), lists: lists,
+                return try scan.one(query: PreparedQuery(q, encoding: ivf.encoding), lists: lists,
                                     parallel: split && lists.count > 1)
             }
             result.set(query: 0, top)
@@ -85,12 +85,13 @@ public enum IVFSearch {
     }
 }
 
-/// Scans IVF lists of one snapshot for one or many queries. One query: the
-/// SIMD kernel of the lists' encoding scores each chunk in place from the
-/// map, as the exact one-query scan does. A batch: one `sgemm` per list for
-/// all the queries that probe it (probed lists are often in cache, where
-/// arithmetic, not memory, sets the pace, and OpenBLAS picks AVX2/AVX-512
-/// code at run time). The workers share the snapshot through
+/// Scans IVF lists of one snapshot for one or many queries. Lists hold
+/// vectors in the collection's dtype (`IVFIndex.encoding`). One query: the
+/// SIMD kernel of that encoding scores each chunk in place from the map, as
+/// the exact one-query scan does. A batch: one `sgemm` per strip of a list
+/// for all the queries that probe it, compressed rows first decoded into a
+/// float32 scratch (probed lists are often in cache, where arithmetic, not
+/// memory, sets the pace; the decode is paid once for all those queries). The workers share the snapshot through
 /// `CollectionSnapshot.inParallel` only.
 struct ListScan {
     /// Rows a single query must expect to scan before its lists are shared
@@ -99,6 +100,8 @@ struct ListScan {
     static let parallelRows = 1024
     let snapshot: CollectionSnapshot
     let dimension: Int
+    /// How the lists' vectors are stored.
+    let encoding: VectorEncoding
     let k: Int
     /// Rows that may be returned (nil: all).
     var filter: RowFilter? = nil
@@ -163,8 +166,10 @@ struct ListScan {
             guard let ivf = try IVFIndex(snapshot) else { return }
             var gathered = [Float](repeating: 0, count: Self.queryTile * dimension)
             var scores = [Float](repeating: 0, count: Self.queryTile * Self.rowStrip)
+            var decoded = [Float](repeating: 0, count: encoding == .float32 ? 0 : Self.rowStrip * dimension)
             try gathered.withUnsafeMutableBufferPointer { g in
                 try scores.withUnsafeMutableBufferPointer { s in
+                  try decoded.withUnsafeMutableBufferPointer { d in
                     for i in stride(from: part, to: order.count, by: parts) {
                         let who = askers[order[i]]
                         var start = 0
@@ -174,10 +179,11 @@ struct ListScan {
                                 (g.baseAddress! + j * dimension).update(from: queries + q * dimension, count: dimension)
                             }
                             try scan(ivf, list: order[i], queries: g.baseAddress!, count: tile.count,
-                                     scores: s.baseAddress!) { partial[part][tile[tile.startIndex + $0]] }
+                                     scores: s.baseAddress!, decoded: d.baseAddress) { partial[part][tile[tile.startIndex + $0]] }
                             start += tile.count
                         }
                     }
+                  }
                 }
             }
         }
@@ -190,15 +196,26 @@ struct ListScan {
 
     /// Scores every published entry of `list` against `count` queries
     /// (row-major) and offers them to each query's selection, `top(i)`.
+    /// Compressed lists are decoded a strip at a time into `decoded`
+    /// (`rowStrip × dimension` floats).
     func scan(_ ivf: IVFIndex, list: Int, queries: UnsafePointer<Float>, count: Int, scores: UnsafeMutablePointer<Float>,
-              top: (Int) -> Box<TopK>) throws {
+              decoded: UnsafeMutablePointer<Float>?, top: (Int) -> Box<TopK>) throws {
         let visible = snapshot.vectorCount
+        let bytesPerRow = encoding.bytesPerRow(dimension: dimension)
         try ivf.forEachChunk(ofList: list) { chunk in
             var start = 0
             while start < chunk.count {
                 let n = min(Self.rowStrip, chunk.count - start)
-                RowScorer.scoreMany(queries: queries, queryCount: count, rows: chunk.vectors + start * dimension,
-                                    count: n, dimension: dimension, into: scores)
+                let stored = chunk.vectors + start * bytesPerRow
+                let rows: UnsafePointer<Float>
+                if encoding == .float32 {
+                    rows = stored.assumingMemoryBound(to: Float.self)
+                } else {
+                    encoding.decode(stored, count: n, dimension: dimension, into: decoded!)
+                    rows = UnsafePointer(decoded!)
+                }
+                RowScorer.scoreMany(queries: queries, queryCount: count, rows: rows, count: n, dimension: dimension,
+                                    into: scores)
                 for i in 0..<count {
                     let box = top(i)
                     let s = scores + i * n

@@ -20,7 +20,8 @@ import TihuaStore
         for list in lists {
             try ivf.forEachChunk(ofList: list) { chunk in
                 for i in 0..<chunk.count where chunk.row(i) < snapshot.vectorCount {
-                    entries.append((chunk.row(i), Array(UnsafeBufferPointer(start: chunk.vectors + i * d, count: d))))
+                    entries.append((chunk.row(i), Array(UnsafeBufferPointer(start: chunk.vectors.assumingMemoryBound(to: Float.self) + i * d,
+                                                                            count: d))))
                 }
             }
         }
