@@ -4,6 +4,7 @@
 #
 #   Tools/bench/serve_bench.sh            # needs wrk (apt-get install wrk) and numpy
 #   DURATION=5s SCRATCH=.build-release Tools/bench/serve_bench.sh
+#   REUSE=1 PARTS=small BUILD=0 Tools/bench/serve_bench.sh  # the last run's indexes and binary; tiny-CLIP rows only
 #
 # 1. /v1/search with one 512-d vector over 100,000 random vectors (exact scan);
 # 2. /v1/poems with a text, and /knn-service with the same text (tiny CLIP,
@@ -17,10 +18,13 @@ DURATION=${DURATION:-10s}
 BIG_POEMS=${BIG_POEMS:-500}  # poems embedded with the real-size model
 work=${TMPDIR:-/tmp}/tihua-serve-bench
 scratch=${SCRATCH:-.build}
-swift build -c release --product tihua --scratch-path "$scratch" >&2
+[ "${BUILD:-1}" = 0 ] || swift build -c release --product tihua --scratch-path "$scratch" >&2
 bin=$scratch/release/tihua
+PARTS=${PARTS:-"small big"}  # small: search, poems, knn rows; big: the ViT-B/16 photo rows
+if [ "${REUSE:-0}" = 1 ] && [ -f "$work/done" ]; then
+    echo "## reusing the indexes in $work" >&2
+else
 rm -rf "$work"; mkdir -p "$work"
-
 echo "## building the indexes in $work" >&2
 $bin import poems --index "$work/small" Samples/ccpc/ccpc_test_v1.0.json --json >&2
 $bin import keywords --index "$work/small" Samples/ccpc/keywords.txt --json >&2
@@ -36,6 +40,10 @@ np.save(f"{work}/vectors.npy", rng.standard_normal((100_000, 512), dtype=np.floa
 open(f"{work}/ids.txt", "w").write("".join(f"v{i}\n" for i in range(100_000)))
 q = rng.standard_normal(512).astype(np.float32)
 json.dump({"collection": "vectors", "vectors": [q.tolist()], "k": 10, "exact": True}, open(f"{work}/search.json", "w"))
+# A small collection too: its scan is short, so the server's own cost shows.
+np.save(f"{work}/vectors10k.npy", np.load(f"{work}/vectors.npy")[:10_000])
+open(f"{work}/ids10k.txt", "w").write("".join(f"v{i}\n" for i in range(10_000)))
+json.dump({"collection": "vectors10k", "vectors": [q.tolist()], "k": 10, "exact": True}, open(f"{work}/search10k.json", "w"))
 json.dump({"text": "明月松间照", "k": 10}, open(f"{work}/poems.json", "w"))
 json.dump({"text": "明月松间照", "modality": "text", "num_images": 10, "indice_name": "small"}, open(f"{work}/knn.json", "w"))
 import base64
@@ -43,12 +51,15 @@ photo = base64.b64encode(open("Samples/images/pubu.jpg", "rb").read()).decode()
 json.dump({"image": photo, "k": 10}, open(f"{work}/image.json", "w"))
 PY
 $bin import vectors --index "$work/small" --collection vectors --vectors "$work/vectors.npy" --ids "$work/ids.txt" --json >&2
+$bin import vectors --index "$work/small" --collection vectors10k --vectors "$work/vectors10k.npy" --ids "$work/ids10k.txt" --json >&2
 $bin bench random-model "$work/vit-b16"
 head -n "$BIG_POEMS" Samples/ccpc/ccpc_test_v1.0.json > "$work/ccpc500.json"
 $bin import poems --index "$work/big" "$work/ccpc500.json" --json >&2
 $bin embed --index "$work/big" --model "$work/vit-b16" --json >&2
+touch "$work/done"
+fi
 
-for name in search poems knn image; do
+for name in search search10k poems knn image; do
     cat > "$work/$name.lua" <<LUA
 wrk.method = "POST"
 wrk.headers["Content-Type"] = "application/json"
@@ -90,16 +101,21 @@ memory() {  # label → the server's resident memory now and at its peak
 
 echo "| request | side | connections | req/s | p50 | p99 | errors |"
 echo "|---|---|---:|---:|---:|---:|---:|"
+if [[ " $PARTS " == *" small "* ]]; then
 serve "$work/small" Samples/models/clip-tiny
 for c in 1 2 8; do
     wrk_row "/v1/search, 1 vector of 100k × 512" /v1/search search $c
     peer_row "/v1/search, 1 vector of 100k × 512" "$work/small" Samples/models/clip-tiny search search $c 2000
+    wrk_row "/v1/search, 1 vector of 10k × 512" /v1/search search10k $c
+    peer_row "/v1/search, 1 vector of 10k × 512" "$work/small" Samples/models/clip-tiny search search10k $c 4000
     wrk_row "/v1/poems, text (tiny CLIP)" /v1/poems poems $c
     peer_row "/v1/poems, text (tiny CLIP)" "$work/small" Samples/models/clip-tiny poems poems $c 4000
     wrk_row "/knn-service, text (tiny CLIP)" /knn-service knn $c
 done
 memory "tiny CLIP, 100k × 512 vectors"
 kill -TERM $pid; wait $pid
+fi
+[[ " $PARTS " == *" big "* ]] || exit 0
 serve "$work/big" "$work/vit-b16"
 for c in 1 2 8; do
     wrk_row "/v1/poems, photo (ViT-B/16)" /v1/poems image $c
