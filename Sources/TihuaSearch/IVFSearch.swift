@@ -1,12 +1,16 @@
+import Synchronization
 import TihuaCompute
 import TihuaStore
 
 /// Approximate top-k through the collection's IVF index (`IVFIndex` in
 /// TihuaStore): it names the `nprobe` lists nearest each query and lends
-/// their chunks; this scores them (through `RowScorer`) and keeps the best `k`.
+/// their chunks; this scores them and keeps the best `k`.
 ///
-/// One query: the probed lists are shared among the cores. A batch: each
-/// probed list is read once for all the queries that probe it.
+/// One query: the centroids are ranked and the lists scored by the SIMD
+/// kernels (`CentroidRanking`, `PreparedQuery`), the probed lists shared
+/// among the cores when they hold enough rows. A batch: one `sgemm` ranks
+/// the centroids, and each probed list is read once for all the queries
+/// that probe it.
 public enum IVFSearch {
     /// Queries ranked against the centroids at once.
     static let maxBatch = 4096
@@ -15,6 +19,21 @@ public enum IVFSearch {
     /// `FilteredSearch`, which decides when that path is taken).
     public static func search(_ snapshot: CollectionSnapshot, queries: QueryMatrix, k: Int, nprobe: Int,
                               filter: RowFilter? = nil) throws -> Neighbors {
+        try search(snapshot, queries: queries, k: k, nprobe: nprobe, filter: filter, splitProbes: .automatic)
+    }
+
+    /// Whether one query's probed lists are shared between the cores.
+    package enum Split: Sendable {
+        /// When the probed lists are expected to hold `ListScan.parallelRows` rows or more.
+        case automatic
+        case never
+        case always
+    }
+
+    /// `search` with the one-query split chosen by the caller (a benchmark
+    /// measuring the crossover); batches ignore it.
+    package static func search(_ snapshot: CollectionSnapshot, queries: QueryMatrix, k: Int, nprobe: Int,
+                               filter: RowFilter? = nil, splitProbes: Split) throws -> Neighbors {
         let k = try SearchValidation.check(snapshot, queries: queries, k: k)
         guard let ivf = try IVFIndex(snapshot) else {
             throw SearchError(.noIVF, "collection '\(snapshot.name)' has no IVF index (build one with `tihua ivf build`, or search with --exact)")
@@ -28,26 +47,35 @@ public enum IVFSearch {
             // Bounds the centroid score matrix (queries × lists floats).
             for start in stride(from: 0, to: queries.count, by: maxBatch) {
                 let part = try search(snapshot, queries: queries.slice(start..<min(start + maxBatch, queries.count)),
-                                      k: k, nprobe: nprobe, filter: filter)
+                                      k: k, nprobe: nprobe, filter: filter, splitProbes: splitProbes)
                 result.scores.replaceSubrange((start * k)..<((start + part.queryCount) * k), with: part.scores)
                 result.rows.replaceSubrange((start * k)..<((start + part.queryCount) * k), with: part.rows)
             }
             return result
         }
         let probeCount = min(nprobe, ivf.info.lists)
-        let probes = queries.values.withUnsafeBufferPointer {
-            ivf.probes($0.baseAddress!, count: queries.count, keep: probeCount)
-        }
-        let scan = ListScan(snapshot: snapshot, dimension: ivf.dimension, k: k, filter: filter)
+        let scan = ListScan(snapshot: snapshot, dimension: ivf.dimension, encoding: ivf.encoding, k: k, filter: filter)
         if queries.count == 1 {
-            // Waking the second core pays off only for enough rows.
-            let expectedRows = probeCount * snapshot.vectorCount / ivf.info.lists
             let top = try queries.values.withUnsafeBufferPointer { q in
-                try scan.one(query: q.baseAddress!, lists: probes[0],
-                             parallel: probeCount > 1 && expectedRows >= ListScan.parallelRows)
+                // SIMD ranking: a one-row sgemm spends its time packing the centroids.
+                let lists = CentroidRanking.rank(query: q.baseAddress!, centroids: ivf.centroids, lists: ivf.info.lists,
+                                                 dimension: ivf.dimension, keep: probeCount)
+                let split: Bool
+                switch splitProbes {
+                case .automatic:
+                    let expectedRows = probeCount * snapshot.vectorCount / ivf.info.lists
+                    split = expectedRows >= ListScan.parallelRows
+                case .never: split = false
+                case .always: split = true
+                }
+                return try scan.one(query: PreparedQuery(q, encoding: ivf.encoding), lists: lists,
+                                    parallel: split && lists.count > 1)
             }
             result.set(query: 0, top)
         } else {
+            let probes = queries.values.withUnsafeBufferPointer {
+                ivf.probes($0.baseAddress!, count: queries.count, keep: probeCount)
+            }
             let tops = try queries.values.withUnsafeBufferPointer { q in
                 try scan.many(queries: q.baseAddress!, count: queries.count, probes: probes, lists: ivf.info.lists)
             }
@@ -57,18 +85,23 @@ public enum IVFSearch {
     }
 }
 
-/// Scans IVF lists of one snapshot for one or many queries. Lists are
-/// scored with BLAS (a one-row `sgemm` for one query, one `sgemm` per list
-/// for all the queries of a batch that probe it): probed lists are often
-/// in cache, where the score kernel's arithmetic, not memory, sets the pace,
-/// and OpenBLAS picks AVX2/AVX-512 code at run time. The workers share the
-/// snapshot through `CollectionSnapshot.inParallel` only.
+/// Scans IVF lists of one snapshot for one or many queries. Lists hold
+/// vectors in the collection's dtype (`IVFIndex.encoding`). One query: the
+/// SIMD kernel of that encoding scores each chunk in place from the map, as
+/// the exact one-query scan does. A batch: one `sgemm` per strip of a list
+/// for all the queries that probe it, compressed rows first decoded into a
+/// float32 scratch (probed lists are often in cache, where arithmetic, not
+/// memory, sets the pace; the decode is paid once for all those queries). The workers share the snapshot through
+/// `CollectionSnapshot.inParallel` only.
 struct ListScan {
     /// Rows a single query must expect to scan before its lists are shared
-    /// between the cores (measured: below this, waking a thread costs more).
+    /// between the cores (measured with `tihua bench ivf`: below this,
+    /// waking a thread costs more than the second core saves).
     static let parallelRows = 1024
     let snapshot: CollectionSnapshot
     let dimension: Int
+    /// How the lists' vectors are stored.
+    let encoding: VectorEncoding
     let k: Int
     /// Rows that may be returned (nil: all).
     var filter: RowFilter? = nil
@@ -77,17 +110,40 @@ struct ListScan {
     static let queryTile = 256
     static let rowStrip = 1024
 
-    /// One query over `lists`, split among the cores when `parallel`.
-    func one(query: UnsafePointer<Float>, lists: [Int], parallel: Bool) throws -> TopK {
+    /// One query over `lists`, split among the cores when `parallel`: each
+    /// core claims the next unscanned list, so a core delayed by another
+    /// process leaves its share to the other. A row's score does not depend
+    /// on the core, and the merged top-k is ordered by (score, row).
+    func one(query: PreparedQuery, lists: [Int], parallel: Bool) throws -> TopK {
         let parts = parallel ? min(Parallel.cores, lists.count) : 1
         let partial = (0..<parts).map { _ in Box(TopK(k: k)) }
+        let claimed = Atomic<Int>(0)
+        let bytesPerRow = query.encoding.bytesPerRow(dimension: dimension)
+        let visible = snapshot.vectorCount
         try snapshot.inParallel(count: parts, parts: parts) { snapshot, part, _ in
             guard let ivf = try IVFIndex(snapshot) else { return }
-            var scores = [Float](repeating: 0, count: Self.rowStrip)
-            try scores.withUnsafeMutableBufferPointer { s in
-                // Interleaved so that each core gets near and far lists alike.
-                for i in stride(from: part, to: lists.count, by: parts) {
-                    try scan(ivf, list: lists[i], queries: query, count: 1, scores: s.baseAddress!) { _ in partial[part] }
+            let box = partial[part]
+            try withUnsafeTemporaryAllocation(of: Float.self, capacity: Self.rowStrip) { buffer in
+                let scores = buffer.baseAddress!
+                while true {
+                    let i = claimed.wrappingAdd(1, ordering: .relaxed).oldValue
+                    guard i < lists.count else { break }
+                    try ivf.forEachChunk(ofList: lists[i]) { chunk in
+                        var start = 0
+                        while start < chunk.count {
+                            let n = min(Self.rowStrip, chunk.count - start)
+                            query.scores(UnsafeRawPointer(chunk.vectors) + start * bytesPerRow, count: n, into: scores)
+                            var threshold = box.value.threshold
+                            for j in 0..<n where scores[j] >= threshold {
+                                // Rows past the published count belong to an unfinished write.
+                                let row = chunk.row(start + j)
+                                guard row < visible, filter?.contains(row) ?? true else { continue }
+                                box.value.insert(scores[j], row)
+                                threshold = box.value.threshold
+                            }
+                            start += n
+                        }
+                    }
                 }
             }
         }
@@ -110,8 +166,10 @@ struct ListScan {
             guard let ivf = try IVFIndex(snapshot) else { return }
             var gathered = [Float](repeating: 0, count: Self.queryTile * dimension)
             var scores = [Float](repeating: 0, count: Self.queryTile * Self.rowStrip)
+            var decoded = [Float](repeating: 0, count: encoding == .float32 ? 0 : Self.rowStrip * dimension)
             try gathered.withUnsafeMutableBufferPointer { g in
                 try scores.withUnsafeMutableBufferPointer { s in
+                  try decoded.withUnsafeMutableBufferPointer { d in
                     for i in stride(from: part, to: order.count, by: parts) {
                         let who = askers[order[i]]
                         var start = 0
@@ -121,10 +179,11 @@ struct ListScan {
                                 (g.baseAddress! + j * dimension).update(from: queries + q * dimension, count: dimension)
                             }
                             try scan(ivf, list: order[i], queries: g.baseAddress!, count: tile.count,
-                                     scores: s.baseAddress!) { partial[part][tile[tile.startIndex + $0]] }
+                                     scores: s.baseAddress!, decoded: d.baseAddress) { partial[part][tile[tile.startIndex + $0]] }
                             start += tile.count
                         }
                     }
+                  }
                 }
             }
         }
@@ -137,15 +196,26 @@ struct ListScan {
 
     /// Scores every published entry of `list` against `count` queries
     /// (row-major) and offers them to each query's selection, `top(i)`.
+    /// Compressed lists are decoded a strip at a time into `decoded`
+    /// (`rowStrip × dimension` floats).
     func scan(_ ivf: IVFIndex, list: Int, queries: UnsafePointer<Float>, count: Int, scores: UnsafeMutablePointer<Float>,
-              top: (Int) -> Box<TopK>) throws {
+              decoded: UnsafeMutablePointer<Float>?, top: (Int) -> Box<TopK>) throws {
         let visible = snapshot.vectorCount
+        let bytesPerRow = encoding.bytesPerRow(dimension: dimension)
         try ivf.forEachChunk(ofList: list) { chunk in
             var start = 0
             while start < chunk.count {
                 let n = min(Self.rowStrip, chunk.count - start)
-                RowScorer.scoreMany(queries: queries, queryCount: count, rows: chunk.vectors + start * dimension,
-                                    count: n, dimension: dimension, into: scores)
+                let stored = chunk.vectors + start * bytesPerRow
+                let rows: UnsafePointer<Float>
+                if encoding == .float32 {
+                    rows = stored.assumingMemoryBound(to: Float.self)
+                } else {
+                    encoding.decode(stored, count: n, dimension: dimension, into: decoded!)
+                    rows = UnsafePointer(decoded!)
+                }
+                RowScorer.scoreMany(queries: queries, queryCount: count, rows: rows, count: n, dimension: dimension,
+                                    into: scores)
                 for i in 0..<count {
                     let box = top(i)
                     let s = scores + i * n

@@ -5,7 +5,8 @@ extension CollectionWriter {
     /// Rewrites the stored vectors in `dtype`, inside this write's one
     /// transaction (readers see the old vectors until it commits; a write
     /// killed before that leaves them as they were). Rows, ids, records and
-    /// IVF lists stay as they are. Converting to int8 trains the ranges on
+    /// IVF list membership stay as they are; the lists' vectors are rewritten
+    /// in the new dtype in the same transaction. Converting to int8 trains the ranges on
     /// the collection's vectors (int8 to int8 refits them).
     ///
     /// The new vectors are encoded from the float32 copies when the
@@ -83,6 +84,8 @@ extension CollectionWriter {
                 }
             }
         }
+        // The lists take the new blocks' bytes: the same codes, the same membership.
+        try ivfRecode(to: dtype, rowBytes: rowBytes)
         info.dtype = dtype
         info.keepsFloat32 = keep ? true : nil
         if case .sq8(let quantizer) = target {

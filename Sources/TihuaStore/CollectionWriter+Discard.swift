@@ -49,13 +49,14 @@ extension CollectionWriter {
         for generation in generations where generation != current { try deleteIVFGeneration(generation) }
         guard let ivf = info.ivf, let dimension = info.dimension else { return }
         let count = info.vectorCount
+        let rowBytes = ivf.listDType.bytesPerComponent * dimension
         for list in 0..<ivf.lists {
             var stale = false
-            try snapshot.forEachChunk(generation: ivf.generation, list: UInt32(list), dimension: dimension) { _, chunk in
+            try snapshot.forEachChunk(generation: ivf.generation, list: UInt32(list), rowBytes: rowBytes) { _, chunk in
                 for i in 0..<chunk.count where chunk.row(i) >= count { stale = true }
             }
             if stale {
-                try rewriteList(generation: ivf.generation, list: UInt32(list), dimension: dimension,
+                try rewriteList(generation: ivf.generation, list: UInt32(list), rowBytes: rowBytes,
                                 chunkRows: ivf.chunkRows, drop: { $0 >= count })
             }
         }

@@ -79,14 +79,37 @@ import TihuaStore
         #expect(try CLI.run(["convert", "--index", index, "--collection", "nope", "--dtype", "int8"]).status != 0)
     }
 
+    func ivfSearch(_ collection: String) throws -> String {
+        try CLI.run(["search", "--index", index, "--collection", collection, "--vectors", dir.file("q.npy"),
+                     "--k", "5", "--nprobe", "3", "--json"]).stdout
+    }
+
+    /// The rows of each IVF list, and the element type of the lists.
+    func lists(_ store: TihuaIndex, _ c: TihuaStore.Collection) throws -> (rows: [[Int]], dtype: VectorDType?) {
+        try store.read { txn in
+            let s = try txn.snapshot(c)
+            guard let ivf = try IVFIndex(s) else { return ([], nil) }
+            var rows = [[Int]](repeating: [], count: ivf.info.lists)
+            for list in 0..<ivf.info.lists {
+                try ivf.forEachChunk(ofList: list) { chunk in for i in 0..<chunk.count { rows[list].append(chunk.row(i)) } }
+            }
+            return (rows, ivf.info.listDType)
+        }
+    }
+
     @Test func aKilledConversionLeavesTheCollectionIntact() throws {
         writeVectors()
         #expect(try importVectors("c").status == 0)
+        // With IVF lists, which the conversion rewrites in the same transaction.
+        #expect(try CLI.run(["ivf", "build", "--index", index, "--collection", "c", "--lists", "8"]).status == 0)
         let stats = try CLI.run(["stats", "--index", index, "--json"]).stdout
         let answers = try search("c")
+        let ivfAnswers = try ivfSearch("c")
         let store = try TihuaIndex(path: index)
         let c = try #require(try store.collection("c"))
         let vectors = try store.read { try $0.snapshot(c).vector(row: 7) }
+        let listsBefore = try lists(store, c)
+        #expect(listsBefore.dtype == .float32 && listsBefore.rows.joined().count == rows)
 
         // Killed (SIGKILL) right before its one commit, every block rewritten.
         let process = try CLI.start(["convert", "--index", index, "--collection", "c", "--dtype", "int8"],
@@ -96,11 +119,16 @@ import TihuaStore
         #expect(try CLI.run(["stats", "--index", index, "--json"]).stdout == stats)
         #expect(try search("c") == answers)
         #expect(try store.read { try $0.snapshot(c).vector(row: 7) } == vectors)
+        #expect(try ivfSearch("c") == ivfAnswers)
+        let listsAfterKill = try lists(store, c)
+        #expect(listsAfterKill.rows == listsBefore.rows && listsAfterKill.dtype == .float32)
 
-        // The same conversion, not killed, completes.
+        // The same conversion, not killed, completes: the lists hold int8 codes, with the same members.
         #expect(try CLI.run(["convert", "--index", index, "--collection", "c", "--dtype", "int8"]).status == 0)
         #expect(try statsLine("c").contains("\"dtype\":\"int8\""))
         try expectSelfFound("c")
+        let converted = try lists(store, c)
+        #expect(converted.rows == listsBefore.rows && converted.dtype == .int8)
     }
 
     func ids(_ output: String) -> [[String]] {

@@ -1,11 +1,10 @@
 #!/usr/bin/env python3
 """Tihua's scan kernels (float32, float16, int8) vs FAISS flat indexes, one query at a time.
 
-Data: `tihua bench kernels --export` writes unit vectors of low intrinsic
-dimension (TihuaBench's SyntheticEmbeddings: a latent of --latent dims with
-spectrum 1/sqrt(i), mapped to --dim by a fixed random matrix, plus noise) and
-held-out queries as .npy files under --data; they are reused when present.
-Ground truth: FAISS IndexFlatIP.
+Data and ground truth: benchdata.py (shared with search_vs_faiss.py): unit
+vectors of low intrinsic dimension written by `tihua bench kernels --export`
+and held-out queries, as .npy files under --data, reused when present; the
+exact top-100 by FAISS IndexFlatIP.
 
 Each repetition runs, in an order that alternates between repetitions:
 - one `tihua bench kernels --reps 1` process: the same rows in memory as
@@ -27,6 +26,16 @@ Every timed step starts once the CPUs are ≥ 90 % idle or after waiting 30 s
 (the machine may be shared; the count of each is reported). Figures are
 medians over --reps; all repetitions are listed.
 
+With --ivf (and --store), each repetition also times IVF with --ivf-lists
+lists over the float32 and int8 collections (`tihua ivf build` first) against
+FAISS IndexIVFFlat and IndexIVFScalarQuantizer(QT_8bit) with as many lists
+(trained on all rows, FAISS's default k-means), at every --nprobes value:
+one `tihua bench ivf --reps 1` process per collection (one query a call and
+batches of --batch, in one process) and the FAISS index in this process, in
+an order that alternates between repetitions; recall@k of both over all the
+recall queries. --plot then draws recall against q/s for the flat and IVF
+indexes of both libraries, one panel per mode.
+
 Then one `tihua bench kernels` process ranks 1024/2048/4096 centroids (the
 first rows of the data) for one query at a time: the SIMD kernel on one and on
 two cores vs a one-row sgemm, and FAISS IndexFlatIP over the same centroids
@@ -34,74 +43,22 @@ two cores vs a one-row sgemm, and FAISS IndexFlatIP over the same centroids
 
     swift build -c release
     python3 Tools/bench/kernels_vs_faiss.py --n 110000 --store --results Tools/bench/RESULTS.md
+    python3 Tools/bench/kernels_vs_faiss.py --n 110000 --store --ivf --plot Tools/bench/ivf-110k.png \
+        --results Tools/bench/RESULTS.md
     python3 Tools/bench/kernels_vs_faiss.py --n 1000000 --store --results Tools/bench/RESULTS.md
 """
 import argparse
 import datetime
 import json
 import os
-import platform
 import statistics
-import subprocess
-import sys
 import time
 
 import numpy as np
 
 import faiss
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def log(*args):
-    print(*args, file=sys.stderr, flush=True)
-
-
-def run(cmd):
-    r = subprocess.run(cmd, capture_output=True, text=True)
-    if r.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({r.returncode}): {r.stderr.strip()}")
-    return r.stdout
-
-
-def cpu_idle(seconds=0.3):
-    def snap():
-        with open("/proc/stat") as f:
-            v = [int(x) for x in f.readline().split()[1:]]
-        return v[3] + v[4], sum(v)
-    a = snap()
-    time.sleep(seconds)
-    b = snap()
-    return (b[0] - a[0]) / max(1, b[1] - a[1])
-
-
-QUIET = {"quiet": 0, "busy": 0}
-
-
-WAIT = [30.0]
-
-
-def wait_quiet():
-    deadline = time.time() + WAIT[0]
-    while time.time() < deadline:
-        if cpu_idle() >= 0.9:
-            QUIET["quiet"] += 1
-            return
-    QUIET["busy"] += 1
-
-
-def recall_at(found, gt, k):
-    return sum(len(set(list(f)[:k]) & set(gt[q, :k].tolist())) for q, f in enumerate(found)) / (len(found) * k)
-
-
-def machine():
-    cpu = "unknown"
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}"
+from benchdata import QUIET, TIHUA, dataset, log, machine, quiet_note, recall_at, run, wait_quiet
 
 
 def main():
@@ -118,33 +75,32 @@ def main():
     p.add_argument("--store", action="store_true", help="also time the store's scans of float32/float16/int8 collections")
     p.add_argument("--batch", type=int, default=1000, help="queries per batch call with --store")
     p.add_argument("--plot", help="with --store: write the recall-vs-q/s PNG here")
+    p.add_argument("--ivf", action="store_true",
+                   help="with --store: IVF over the float32 and int8 collections vs IndexIVFFlat / IndexIVFScalarQuantizer")
+    p.add_argument("--ivf-lists", type=int, default=1024)
+    p.add_argument("--nprobes", default="1,2,4,8,16,32,64,128,256")
     p.add_argument("--wait", type=float, default=30.0, help="seconds to wait for a quiet machine before a timed step")
     p.add_argument("--data", default="/tmp/tihua-kernels")
-    p.add_argument("--tihua", default=os.path.join(ROOT, ".build/release/tihua"))
+    p.add_argument("--tihua", default=TIHUA)
     p.add_argument("--results", help="append the section to this Markdown file")
     a = p.parse_args()
-    WAIT[0] = a.wait
+    if a.ivf and not a.store:
+        p.error("--ivf needs --store")
+    nprobes = [int(x) for x in a.nprobes.split(",")]
+    QUIET["wait"] = a.wait
     if a.queries is None:
         a.queries = 50 if a.n >= 500_000 else 200
     k = a.k
     started = time.time()
 
-    # Rows and queries are generated from separate seeds: the queries do not
-    # depend on the number of rows, and the first of a larger set are the same.
     a.recall_queries = max(a.recall_queries, a.queries)
-    folder = os.path.join(a.data, f"n{a.n}-d{a.dim}-l{a.latent}")
-    qfolder = os.path.join(a.data, f"queries{a.recall_queries}-d{a.dim}-l{a.latent}")
-    base_path = os.path.join(folder, "base.npy")
-    all_queries_path = os.path.join(qfolder, "queries.npy")
-    if not os.path.exists(base_path):
-        log(f"generating {a.n} × {a.dim} in {folder}")
-        run([a.tihua, "bench", "kernels", "--n", str(a.n), "--dim", str(a.dim), "--latent", str(a.latent),
-             "--query-count", "1", "--export", folder])
-    if not os.path.exists(all_queries_path):
-        run([a.tihua, "bench", "kernels", "--n", "1", "--dim", str(a.dim), "--latent", str(a.latent),
-             "--query-count", str(a.recall_queries), "--export", qfolder])
+    paths = dataset(a.tihua, a.data, a.n, a.dim, a.latent, a.recall_queries)
+    folder = paths["folder"]
+    base_path = paths["base"]
+    all_queries_path = paths["queries"]
     base = np.load(base_path, mmap_mode="r")
     all_queries = np.load(all_queries_path)
+    gt = np.load(paths["gt"])
     queries = all_queries[:a.queries]
     query_path = os.path.join(folder, f"queries{a.queries}.npy")
     np.save(query_path, queries)
@@ -154,7 +110,6 @@ def main():
     log("building FAISS indexes")
     flat = faiss.IndexFlatIP(d)
     flat.add(xb)
-    _, gt = flat.search(all_queries, 100)
     faiss_indexes = {"flat": flat}
     build = {}
     for name, qtype in [("fp16", faiss.ScalarQuantizer.QT_fp16), ("sq8", faiss.ScalarQuantizer.QT_8bit)]:
@@ -168,16 +123,12 @@ def main():
     for name in ("fp16", "sq8"):
         _, ids = faiss_indexes[name].search(all_queries, k)
         recall["faiss " + name] = recall_at(ids.tolist(), gt, k)
-    del xb
 
     store_index = os.path.join(folder, "tihua-index")
     dtypes = ("float32", "float16", "int8")
     store_collection = {"float32": "bench", "float16": "bench-float16", "int8": "bench-int8"}
     store_bytes = {}
     if a.store:
-        if not os.path.exists(os.path.join(folder, "ids.txt")):
-            with open(os.path.join(folder, "ids.txt"), "w") as f:
-                f.write("\n".join(str(i) for i in range(n)) + "\n")
         present = {json.loads(line)["collection"]: json.loads(line) for line in
                    run([a.tihua, "stats", "--index", store_index, "--json"]).splitlines()} \
             if os.path.exists(os.path.join(store_index, "data.mdb")) else {}
@@ -186,7 +137,7 @@ def main():
             if present.get(name, {}).get("embedded") != n:
                 log(f"importing into a Tihua index as {dtype}")
                 run([a.tihua, "import", "vectors", "--index", store_index, "--collection", name, "--vectors", base_path,
-                     "--ids", os.path.join(folder, "ids.txt"), "--dtype", dtype, "--json"])
+                     "--ids", paths["ids"], "--dtype", dtype, "--json"])
         for line in run([a.tihua, "stats", "--index", store_index, "--json"]).splitlines():
             st = json.loads(line)
             store_bytes[st["collection"]] = st.get("bytes_per_vector")
@@ -194,11 +145,42 @@ def main():
         batch_path = os.path.join(folder, f"queries{len(batch_queries)}.npy")
         np.save(batch_path, batch_queries)
 
+    # IVF: the same number of lists on both sides, float32 and int8 lists.
+    ivf_dtypes = ("float32", "int8")
+    faiss_ivf = {}
+    ivf_build = {}
+    if a.ivf:
+        for dtype in ivf_dtypes:
+            log(f"tihua ivf build --lists {a.ivf_lists} of the {dtype} collection")
+            t = time.perf_counter()
+            out = json.loads(run([a.tihua, "ivf", "build", "--index", store_index, "--collection", store_collection[dtype],
+                                  "--lists", str(a.ivf_lists), "--json"]))
+            ivf_build["tihua " + dtype] = (time.perf_counter() - t, out)
+        log(f"FAISS IndexIVFFlat and IndexIVFScalarQuantizer(QT_8bit), {a.ivf_lists} lists")
+        quantizer = faiss.IndexFlatIP(d)
+        flat_ivf = faiss.IndexIVFFlat(quantizer, d, a.ivf_lists, faiss.METRIC_INNER_PRODUCT)
+        t = time.perf_counter()
+        flat_ivf.train(xb)
+        flat_ivf.add(xb)
+        ivf_build["faiss float32"] = (time.perf_counter() - t, None)
+        sq_quantizer = faiss.IndexFlatIP(d)
+        sq_ivf = faiss.IndexIVFScalarQuantizer(sq_quantizer, d, a.ivf_lists, faiss.ScalarQuantizer.QT_8bit,
+                                               faiss.METRIC_INNER_PRODUCT)
+        t = time.perf_counter()
+        sq_ivf.train(xb)
+        sq_ivf.add(xb)
+        ivf_build["faiss int8"] = (time.perf_counter() - t, None)
+        faiss_ivf = {"float32": flat_ivf, "int8": sq_ivf}
+    del xb
+
     tihua_qps = {"float32": [], "float16": [], "int8": []}
     faiss_qps = {"flat": [], "fp16": [], "sq8": []}
     store_qps = {dtype: [] for dtype in dtypes}
     store_batch_qps = {dtype: [] for dtype in dtypes}
     faiss_batch_qps = {"flat": [], "fp16": [], "sq8": []}
+    ivf_qps = {(side, dtype, mode): {p: [] for p in nprobes} for side in ("tihua", "faiss") for dtype in ivf_dtypes
+               for mode in ("one", "batch")}
+    ivf_report = {}
     report = None
     kernels = [a.tihua, "bench", "kernels", "--vectors", base_path, "--queries", query_path, "--k", str(k),
                "--reps", "1", "--lists", "", "--json"]
@@ -247,7 +229,35 @@ def main():
             faiss_indexes[name].search(batch_queries, k)
             faiss_batch_qps[name].append(len(batch_queries) / (time.perf_counter() - t))
 
-    steps = [tihua_step, faiss_step] + ([store_step, batch_step] if a.store else [])
+    def ivf_step(rep):
+        # Tihua float32, FAISS float32, Tihua int8, FAISS int8; the order alternates with rep.
+        sides = [(side, dtype) for dtype in ivf_dtypes for side in ("tihua", "faiss")]
+        for side, dtype in (sides if rep % 2 == 0 else list(reversed(sides))):
+            wait_quiet()
+            if side == "tihua":
+                r = json.loads(run([a.tihua, "bench", "ivf", "--index", store_index, "--collection",
+                                    store_collection[dtype], "--queries", batch_path, "--nprobes", a.nprobes,
+                                    "--k", str(k), "--batch", str(len(batch_queries)), "--reps", "1", "--json"]))
+                ivf_report[dtype] = r
+                for point in r["points"]:
+                    ivf_qps[("tihua", dtype, "one")][point["nprobe"]].append(point["medianOneQPS"])
+                    ivf_qps[("tihua", dtype, "batch")][point["nprobe"]].append(point["medianBatchQPS"])
+                continue
+            index = faiss_ivf[dtype]
+            for i in range(len(nprobes)):
+                nprobe = nprobes[(rep + i) % len(nprobes)]
+                index.nprobe = nprobe
+                for q in batch_queries[:20]:
+                    index.search(q[None, :], k)
+                t = time.perf_counter()
+                for q in batch_queries:
+                    index.search(q[None, :], k)
+                ivf_qps[("faiss", dtype, "one")][nprobe].append(len(batch_queries) / (time.perf_counter() - t))
+                t = time.perf_counter()
+                index.search(batch_queries, k)
+                ivf_qps[("faiss", dtype, "batch")][nprobe].append(len(batch_queries) / (time.perf_counter() - t))
+
+    steps = [tihua_step, faiss_step] + ([store_step, batch_step] if a.store else []) + ([ivf_step] if a.ivf else [])
     for rep in range(a.reps):
         log(f"repetition {rep + 1} of {a.reps}")
         order = steps if rep % 2 == 0 else list(reversed(steps))
@@ -266,6 +276,20 @@ def main():
                        "--vectors", all_queries_path, "--exact", "--k", str(k), "--json"])
             rows = [[int(h["id"]) for h in json.loads(line)["results"]] for line in out.splitlines()]
             recall["store " + dtype] = recall_at(rows, gt, k)
+
+    ivf_recall = {}
+    if a.ivf:
+        for dtype in ivf_dtypes:
+            r = json.loads(run([a.tihua, "bench", "ivf", "--index", store_index, "--collection", store_collection[dtype],
+                                "--queries", query_path, "--recall-queries", all_queries_path, "--nprobes", a.nprobes,
+                                "--k", str(k), "--batch", "0", "--reps", "1", "--json"]))
+            for point in r["points"]:
+                ivf_recall[("tihua", dtype, point["nprobe"])] = recall_at([[int(x) for x in ids] for ids in point["ids"]],
+                                                                          gt, k)
+            for nprobe in nprobes:
+                faiss_ivf[dtype].nprobe = nprobe
+                _, ids = faiss_ivf[dtype].search(all_queries, k)
+                ivf_recall[("faiss", dtype, nprobe)] = recall_at(ids.tolist(), gt, k)
 
     # Centroid ranking.
     lists = [int(x) for x in a.lists.split(",") if x]
@@ -343,6 +367,18 @@ def main():
             L = r["lists"]
             lines.append(f"| {L} | {r['medianSIMD']:.1f} | {r['medianSIMDTwoCores']:.1f} | {r['medianSGEMM']:.1f} | "
                          f"{med(faiss_rank[L]):.1f} | {r['medianSGEMM'] / r['medianSIMD']:.2f}× |")
+    if a.ivf:
+        peer = {"float32": "IndexIVFFlat", "int8": "IndexIVFScalarQuantizer(QT_8bit)"}
+        for dtype in ivf_dtypes:
+            lines += ["", f"| IVF{a.ivf_lists} {dtype} vs {peer[dtype]}, nprobe | recall@{k} Tihua | FAISS | "
+                      f"one query: Tihua q/s | FAISS q/s | Tihua/FAISS | batch of {len(batch_queries)}: Tihua q/s | "
+                      f"FAISS q/s | Tihua/FAISS |", "| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+            for nprobe in nprobes:
+                t1, f1 = med(ivf_qps[("tihua", dtype, "one")][nprobe]), med(ivf_qps[("faiss", dtype, "one")][nprobe])
+                tb, fb_ = med(ivf_qps[("tihua", dtype, "batch")][nprobe]), med(ivf_qps[("faiss", dtype, "batch")][nprobe])
+                lines.append(f"| {nprobe} | {ivf_recall[('tihua', dtype, nprobe)]:.4f} | "
+                             f"{ivf_recall[('faiss', dtype, nprobe)]:.4f} | {t1:.1f} | {f1:.1f} | {t1 / f1:.2f}× | "
+                             f"{tb:.1f} | {fb_:.1f} | {tb / fb_:.2f}× |")
 
     def listing(values, fmt="{:.1f}"):
         return ", ".join(fmt.format(v) for v in values)
@@ -366,8 +402,18 @@ def main():
             f"L={r['lists']}: SIMD {listing(r['simdMicroseconds'])} / 2 cores {listing(r['simdTwoCoresMicroseconds'])} "
             f"/ sgemm {listing(r['sgemmMicroseconds'])} / FAISS {listing(faiss_rank[r['lists']])}"
             for r in ranking["rankings"]))
-    notes.append(f"{QUIET['quiet']} timed steps started on a quiet machine (≥ 90 % idle), {QUIET['busy']} on a busy one "
-                 f"after waiting {WAIT[0]:.0f} s")
+    if a.ivf:
+        for dtype in ivf_dtypes:
+            seconds, out = ivf_build["tihua " + dtype]
+            sizes = out["list_sizes"]
+            notes.append(f"IVF{a.ivf_lists} {dtype}: `tihua ivf build` {seconds:.1f} s ({out['iterations']} k-means "
+                         f"iterations on {out['trained_on']:,} vectors; list sizes min {sizes['min']}, median "
+                         f"{sizes['median']}, max {sizes['max']}); FAISS train+add {ivf_build['faiss ' + dtype][0]:.1f} s "
+                         f"({faiss_ivf[dtype].cp.niter} iterations)")
+        notes.append("IVF one query at a time and batches, q/s per repetition: " + "; ".join(
+            f"{side} {dtype} {mode} nprobe {p}: {listing(ivf_qps[(side, dtype, mode)][p])}"
+            for dtype in ivf_dtypes for mode in ("one", "batch") for p in nprobes for side in ("tihua", "faiss")))
+    notes.append(quiet_note())
     when = datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
     text = (f"#### {n:,} × {d} (intrinsic dimension {a.latent}) — {when}\n\n{machine()}; FAISS {faiss.__version__} "
             f"({faiss.omp_get_max_threads()} OpenMP threads); {len(queries)} queries timed, k = {k}; median of {a.reps} "
@@ -377,7 +423,23 @@ def main():
     if a.results:
         with open(a.results, "a") as f:
             f.write(text + "\n")
-    if a.store and a.plot:
+    if a.store and a.plot and a.ivf:
+        panels = []
+        for mode, title in (("one", "one query at a time"), ("batch", f"batches of {len(batch_queries)}")):
+            store = store_qps if mode == "one" else store_batch_qps
+            fl = {"flat": fflat, "fp16": f16, "sq8": f8} if mode == "one" else {x: med(faiss_batch_qps[x]) for x in faiss_batch_qps}
+            series = [("Tihua flat", [(recall["store " + e], med(store[e]), e) for e in dtypes], "o-"),
+                      ("FAISS flat/SQ", [(1.0, fl["flat"], "flat"), (recall["faiss fp16"], fl["fp16"], "fp16"),
+                                         (recall["faiss sq8"], fl["sq8"], "sq8")], "o--")]
+            for dtype in ivf_dtypes:
+                for side, style in (("tihua", "-"), ("faiss", "--")):
+                    label = f"{'Tihua' if side == 'tihua' else 'FAISS'} IVF{a.ivf_lists} {dtype}"
+                    series.append((label, [(ivf_recall[(side, dtype, p)], med(ivf_qps[(side, dtype, mode)][p]),
+                                            str(p) if p in (1, 16, 256) else "") for p in nprobes],
+                                   ("s" if dtype == "float32" else "^") + style))
+            panels.append((f"{n:,} × {d}, {title}", series))
+        plot_panels(a.plot, panels, f"recall@{k} against exact float32; IVF points: nprobe " + ",".join(map(str, nprobes)))
+    elif a.store and a.plot:
         plot(a.plot, f"{n:,} × {d}, exact search (recall@{k} against float32 exact)", [
             ("Tihua store, one query", [(recall["store " + e], med(store_qps[e]), e) for e in dtypes], "o-"),
             ("Tihua store, batch", [(recall["store " + e], med(store_batch_qps[e]), e) for e in dtypes], "s-"),
@@ -403,6 +465,28 @@ def plot(path, title, series):
     ax.set_title(title)
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(loc="lower left")
+    fig.tight_layout()
+    fig.savefig(path, dpi=110)
+
+
+def plot_panels(path, panels, caption):
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+    fig, axes = plt.subplots(1, len(panels), figsize=(7.5 * len(panels), 6), sharey=True)
+    for ax, (title, series) in zip(axes, panels):
+        for label, points, style in series:
+            ax.plot([p[1] for p in points], [p[0] for p in points], style, label=label, markersize=4)
+            for r, q, name in points:
+                if name:
+                    ax.annotate(name, (q, r), textcoords="offset points", xytext=(4, 4), fontsize=7)
+        ax.set_xscale("log")
+        ax.set_xlabel("queries / s (log)")
+        ax.set_title(title)
+        ax.grid(True, which="both", alpha=0.3)
+    axes[0].set_ylabel("recall@10")
+    axes[0].legend(loc="lower left", fontsize=8)
+    fig.suptitle(caption, fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=110)
 

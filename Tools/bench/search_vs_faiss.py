@@ -1,10 +1,9 @@
 #!/usr/bin/env python3
 """Tihua search vs FAISS on the same data, in the same run.
 
-Generates unit vectors of low intrinsic dimension (a Gaussian latent with a
-decaying spectrum, mapped to D dims by a fixed random matrix, plus a little
-noise, normalised) and held-out queries from the same distribution, computes
-the exact top-100 as ground truth, imports the data with `tihua import
+Data and ground truth come from benchdata.py (the generator shared with
+kernels_vs_faiss.py: unit vectors of low intrinsic dimension and held-out
+queries, exact top-100 by FAISS IndexFlatIP). The script imports the data with `tihua import
 vectors`, builds IVF indexes with `tihua ivf build` and FAISS IndexIVFFlat
 (inner product), and prints one table with the ratio Tihua/FAISS per row.
 
@@ -19,10 +18,8 @@ import argparse
 import datetime
 import json
 import os
-import platform
 import subprocess
 import sys
-import tempfile
 import threading
 import time
 
@@ -30,98 +27,13 @@ import numpy as np
 
 import faiss
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-
-
-def log(*args):
-    print(*args, file=sys.stderr, flush=True)
-
-
-# ---------------------------------------------------------------- data
-
-def generate(folder, n, nq, dim, latent, seed=12345):
-    """base.npy (n × dim), ids.txt, queries.npy (nq × dim), gt.npy (nq × 100 rows)."""
-    os.makedirs(folder, exist_ok=True)
-    paths = {k: os.path.join(folder, f) for k, f in
-             [("base", "base.npy"), ("ids", "ids.txt"), ("queries", "queries.npy"), ("gt", "gt.npy")]}
-    if all(os.path.exists(p) for p in paths.values()):
-        return paths
-    log(f"generating {n} × {dim} vectors (latent {latent}) in {folder}")
-    rng = np.random.default_rng(seed)
-    spectrum = (np.arange(1, latent + 1, dtype=np.float64) ** -0.6).astype(np.float32)  # decaying
-    mixing = rng.standard_normal((latent, dim)).astype(np.float32) / np.sqrt(latent)
-    noise = 0.08 / np.sqrt(dim)
-
-    def draw(count, gen):
-        z = gen.standard_normal((count, latent)).astype(np.float32) * spectrum
-        x = z @ mixing + gen.standard_normal((count, dim)).astype(np.float32) * noise
-        x /= np.linalg.norm(x, axis=1, keepdims=True)
-        return x
-
-    base = np.lib.format.open_memmap(paths["base"] + ".tmp", mode="w+", dtype=np.float32, shape=(n, dim))
-    gen = np.random.default_rng(seed + 1)
-    for start in range(0, n, 100_000):
-        end = min(n, start + 100_000)
-        base[start:end] = draw(end - start, gen)
-    base.flush()
-    del base
-    queries = draw(nq, np.random.default_rng(seed + 2))   # held out: another stream
-    np.save(paths["queries"], queries)
-    with open(paths["ids"], "w") as f:
-        f.write("\n".join(str(i) for i in range(n)) + "\n")
-    base = np.load(paths["base"] + ".tmp", mmap_mode="r")
-    flat = faiss.IndexFlatIP(dim)
-    flat.add(np.ascontiguousarray(base))
-    _, gt = flat.search(queries, 100)
-    np.save(paths["gt"], gt.astype(np.int64))
-    os.rename(paths["base"] + ".tmp", paths["base"])
-    return paths
+from benchdata import QUIET, TIHUA, dataset, log, machine, quiet_note, recall_at, run, wait_quiet
 
 
 # ---------------------------------------------------------------- helpers
 
-def run(cmd, env=None, **kw):
-    r = subprocess.run(cmd, capture_output=True, text=True, env={**os.environ, **(env or {})}, **kw)
-    if r.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed ({r.returncode}): {r.stderr.strip()}")
-    return r.stdout
-
-
-def cpu_idle(seconds=0.3):
-    def snap():
-        with open("/proc/stat") as f:
-            v = [int(x) for x in f.readline().split()[1:]]
-        return v[3] + v[4], sum(v)
-    a = snap()
-    time.sleep(seconds)
-    b = snap()
-    return (b[0] - a[0]) / max(1, b[1] - a[1])
-
-
-NOISY = [0, 0]   # measurements started on a busy / quiet machine
-
-
-def wait_quiet(limit=30.0):
-    """Waits (at most `limit` s) until other processes leave the CPUs ≥ 90 % idle:
-    the machine may be shared, and a busy core halves a 2-thread search."""
-    deadline = time.time() + limit
-    while time.time() < deadline:
-        if cpu_idle() >= 0.9:
-            NOISY[1] += 1
-            return
-    NOISY[0] += 1
-
-
 def json_lines(text):
     return [json.loads(line) for line in text.splitlines() if line.strip()]
-
-
-def recall_at(found, gt, k=10):
-    """Mean fraction of the true top-k among the returned top-k."""
-    hits = 0
-    for q, rows in enumerate(found):
-        hits += len(set(rows[:k]) & set(gt[q, :k].tolist()))
-    return hits / (len(found) * k)
 
 
 def peak_memory(cmd):
@@ -344,15 +256,6 @@ class Bench:
         return "\n".join(lines)
 
 
-def machine():
-    cpu = "unknown"
-    with open("/proc/cpuinfo") as f:
-        for line in f:
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.machine()}"
-
 
 def main():
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -368,15 +271,15 @@ def main():
     p.add_argument("--reps", type=int, default=3)
     p.add_argument("--build-reps", type=int, default=1)
     p.add_argument("--data", default="/tmp/tihua-bench", help="folder for generated data and indexes")
-    p.add_argument("--tihua", default=os.path.join(ROOT, ".build/release/tihua"))
+    p.add_argument("--tihua", default=TIHUA)
     p.add_argument("--results", help="append the table to this Markdown file")
     p.add_argument("--skip", default="", help="comma-separated steps to skip: exact,ivf,first,memory")
     a = p.parse_args()
     a.nprobes = [int(x) for x in a.nprobes.split(",")]
     if a.single_queries is None:
         a.single_queries = 50 if a.n >= 500_000 else 200
-    folder = os.path.join(a.data, f"n{a.n}-d{a.dim}")
-    paths = generate(folder, a.n, a.queries, a.dim, a.latent)
+    paths = dataset(a.tihua, a.data, a.n, a.dim, a.latent, a.queries)
+    folder = paths["folder"]
     b = Bench(a, paths, folder)
     b.load()
     skip = set(a.skip.split(","))
@@ -394,8 +297,7 @@ def main():
             f"({faiss.omp_get_max_threads()} OpenMP threads); best of {a.reps} alternating runs; "
             f"{len(b.queries)} queries, k = 10; {time.time() - started:.0f} s\n\n{b.table()}\n\n"
             + "".join(f"- {n}\n" for n in b.notes)
-            + f"- {NOISY[1]} timed runs started on a quiet machine (≥ 90 % idle), {NOISY[0]} on a busy one "
-              f"after waiting 30 s\n")
+            + f"- {quiet_note()}\n")
     print(text)
     if a.results:
         with open(a.results, "a") as f:

@@ -21,30 +21,38 @@ extension CollectionWriter {
         }
     }
 
-    /// Appends rows to their lists (`lists[i]` is the list of `rows.lowerBound + i`).
+    /// Appends rows to their lists (`lists[i]` is the list of `rows.lowerBound + i`),
+    /// encoded as the lists are.
     func appendToLists(rows: Range<Int>, lists: [UInt32], vectors: UnsafePointer<Float>, dimension: Int) throws {
         guard let ivf = info.ivf else { return }
+        let encoding = try snapshot.ivfListEncoding(ivf)
+        let rowBytes = encoding.bytesPerRow(dimension: dimension)
+        var encoded = [UInt8](repeating: 0, count: lists.count * rowBytes)
+        encoded.withUnsafeMutableBytes { encoding.encode(vectors, count: lists.count, dimension: dimension, into: $0.baseAddress!) }
         var members: [UInt32: [Int]] = [:]
         for (i, list) in lists.enumerated() { members[list, default: []].append(i) }
-        for list in members.keys.sorted() {
-            let entries = members[list]!
-            try appendToList(generation: ivf.generation, list: list, chunkRows: ivf.chunkRows, dimension: dimension,
-                             count: entries.count,
-                             row: { UInt32(rows.lowerBound + entries[$0]) },
-                             vector: { vectors + entries[$0] * dimension })
+        try encoded.withUnsafeBytes { e in
+            for list in members.keys.sorted() {
+                let entries = members[list]!
+                try appendToList(generation: ivf.generation, list: list, chunkRows: ivf.chunkRows, rowBytes: rowBytes,
+                                 count: entries.count,
+                                 row: { UInt32(rows.lowerBound + entries[$0]) },
+                                 vector: { e.baseAddress! + entries[$0] * rowBytes })
+            }
         }
     }
 
-    /// Appends `count` entries to one list: fills its last chunk, then opens new ones.
-    func appendToList(generation: UInt32, list: UInt32, chunkRows: Int, dimension: Int, count: Int,
-                      row: (Int) -> UInt32, vector: (Int) -> UnsafePointer<Float>) throws {
+    /// Appends `count` entries (`rowBytes` each, in the lists' encoding) to
+    /// one list: fills its last chunk, then opens new ones.
+    func appendToList(generation: UInt32, list: UInt32, chunkRows: Int, rowBytes: Int, count: Int,
+                      row: (Int) -> UInt32, vector: (Int) -> UnsafeRawPointer) throws {
         var chunkNumber: UInt32 = 0
-        var oldVectors: [Float] = []
+        var oldVectors: [UInt8] = []
         var oldRows: [UInt32] = []
-        if let last = try lastChunk(generation: generation, list: list, dimension: dimension) {
+        if let last = try lastChunk(generation: generation, list: list, rowBytes: rowBytes) {
             if last.chunk.count < chunkRows {
                 chunkNumber = last.number
-                oldVectors = Array(UnsafeBufferPointer(start: last.chunk.vectors, count: last.chunk.count * dimension))
+                oldVectors = Array(UnsafeRawBufferPointer(start: last.chunk.vectors, count: last.chunk.count * rowBytes))
                 oldRows = (0..<last.chunk.count).map { UInt32(last.chunk.row($0)) }
             } else {
                 chunkNumber = last.number + 1
@@ -54,13 +62,12 @@ extension CollectionWriter {
         while next < count {
             let kept = oldRows.count
             let take = min(chunkRows - kept, count - next)
-            try writeChunk(generation: generation, list: list, chunk: chunkNumber, dimension: dimension,
-                           count: kept + take,
-                           row: { $0 < kept ? oldRows[$0] : row(next + $0 - kept) },
-                           vector: { i in
-                               i < kept ? oldVectors.withUnsafeBufferPointer { $0.baseAddress! + i * dimension }
-                                        : vector(next + i - kept)
-                           })
+            try oldVectors.withUnsafeBytes { old in
+                try writeChunk(generation: generation, list: list, chunk: chunkNumber, rowBytes: rowBytes,
+                               count: kept + take,
+                               row: { $0 < kept ? oldRows[$0] : row(next + $0 - kept) },
+                               vector: { i in i < kept ? old.baseAddress! + i * rowBytes : vector(next + i - kept) })
+            }
             next += take
             oldRows = []
             oldVectors = []
@@ -68,29 +75,27 @@ extension CollectionWriter {
         }
     }
 
-    /// Writes one chunk value from `count` rows and vectors.
-    func writeChunk(generation: UInt32, list: UInt32, chunk: UInt32, dimension: Int, count: Int,
-                    row: (Int) -> UInt32, vector: (Int) -> UnsafePointer<Float>) throws {
+    /// Writes one chunk value from `count` rows and vectors (`rowBytes` each).
+    func writeChunk(generation: UInt32, list: UInt32, chunk: UInt32, rowBytes: Int, count: Int,
+                    row: (Int) -> UInt32, vector: (Int) -> UnsafeRawPointer) throws {
         let key = IVFLayout.chunkKey(generation: generation, list: list, chunk: chunk)
-        let size = IVFLayout.valueSize(count: count, dimension: dimension)
+        let size = IVFLayout.valueSize(count: count, rowBytes: rowBytes)
         try key.withUnsafeBytes { k in
             try txn.reserveRaw(collection.lists, k, size: size, "IVF list \(list) chunk \(chunk) of \(name)") { out in
                 out.initializeMemory(as: UInt8.self, repeating: 0)
                 out.storeBytes(of: UInt32(count).littleEndian, toByteOffset: 0, as: UInt32.self)
-                let vectorBytes = dimension * 4
                 for i in 0..<count {
-                    (out.baseAddress! + IVFLayout.headerSize + i * vectorBytes)
-                        .copyMemory(from: vector(i), byteCount: vectorBytes)
+                    (out.baseAddress! + IVFLayout.headerSize + i * rowBytes).copyMemory(from: vector(i), byteCount: rowBytes)
                     out.storeBytes(of: row(i).littleEndian,
-                                   toByteOffset: IVFLayout.headerSize + count * vectorBytes + i * 4, as: UInt32.self)
+                                   toByteOffset: IVFLayout.headerSize + count * rowBytes + i * 4, as: UInt32.self)
                 }
             }
         }
     }
 
-    private func lastChunk(generation: UInt32, list: UInt32, dimension: Int) throws -> (number: UInt32, chunk: IVFChunk)? {
+    private func lastChunk(generation: UInt32, list: UInt32, rowBytes: Int) throws -> (number: UInt32, chunk: IVFChunk)? {
         var last: (UInt32, IVFChunk)?
-        try snapshot.forEachChunk(generation: generation, list: list, dimension: dimension) { number, chunk in
+        try snapshot.forEachChunk(generation: generation, list: list, rowBytes: rowBytes) { number, chunk in
             last = (number, chunk)
         }
         return last
@@ -98,16 +103,24 @@ extension CollectionWriter {
 
     /// Rewrites list `list` without any entry whose row satisfies `drop`, and
     /// with rows renamed by `rename`; chunks are compacted from the start.
-    func rewriteList(generation: UInt32, list: UInt32, dimension: Int, chunkRows: Int,
-                     drop: (Int) -> Bool, rename: (Int) -> Int = { $0 }) throws {
+    /// With `recode`, the kept entries' vectors become `recode(row)` (rows
+    /// before renaming), `newRowBytes` each: a conversion's new encoding.
+    func rewriteList(generation: UInt32, list: UInt32, rowBytes: Int, chunkRows: Int,
+                     drop: (Int) -> Bool, rename: (Int) -> Int = { $0 },
+                     recode: (newRowBytes: Int, vector: (Int) throws -> UnsafeRawPointer)? = nil) throws {
         var rows: [UInt32] = []
-        var vectors: [Float] = []
+        var vectors: [UInt8] = []
         var chunkNumbers: [UInt32] = []
-        try snapshot.forEachChunk(generation: generation, list: list, dimension: dimension) { number, chunk in
+        try snapshot.forEachChunk(generation: generation, list: list, rowBytes: rowBytes) { number, chunk in
             chunkNumbers.append(number)
             for i in 0..<chunk.count where !drop(chunk.row(i)) {
                 rows.append(UInt32(rename(chunk.row(i))))
-                vectors.append(contentsOf: UnsafeBufferPointer(start: chunk.vectors + i * dimension, count: dimension))
+                if let recode {
+                    vectors.append(contentsOf: UnsafeRawBufferPointer(start: try recode.vector(chunk.row(i)),
+                                                                       count: recode.newRowBytes))
+                } else {
+                    vectors.append(contentsOf: UnsafeRawBufferPointer(start: chunk.vectors + i * rowBytes, count: rowBytes))
+                }
             }
         }
         for number in chunkNumbers {
@@ -115,14 +128,15 @@ extension CollectionWriter {
                 _ = try txn.delete(collection.lists, $0, "IVF list \(list) chunk \(number) of \(name)")
             }
         }
+        let newRowBytes = recode?.newRowBytes ?? rowBytes
         var start = 0
         var chunk: UInt32 = 0
-        try vectors.withUnsafeBufferPointer { v in
+        try vectors.withUnsafeBytes { v in
             while start < rows.count {
                 let n = min(chunkRows, rows.count - start)
                 let s = start
-                try writeChunk(generation: generation, list: list, chunk: chunk, dimension: dimension, count: n,
-                               row: { rows[s + $0] }, vector: { v.baseAddress! + (s + $0) * dimension })
+                try writeChunk(generation: generation, list: list, chunk: chunk, rowBytes: newRowBytes, count: n,
+                               row: { rows[s + $0] }, vector: { v.baseAddress! + (s + $0) * newRowBytes })
                 start += n
                 chunk += 1
             }
@@ -134,10 +148,37 @@ extension CollectionWriter {
     /// rewritten once.
     func ivfRemoveRows(_ removed: Set<Int>, renamed: [Int: Int], lists: Set<UInt32>) throws {
         guard let ivf = info.ivf, let dimension = info.dimension else { return }
+        let rowBytes = ivf.listDType.bytesPerComponent * dimension
         for list in lists.sorted() where Int(list) < ivf.lists {
-            try rewriteList(generation: ivf.generation, list: list, dimension: dimension, chunkRows: ivf.chunkRows,
+            try rewriteList(generation: ivf.generation, list: list, rowBytes: rowBytes, chunkRows: ivf.chunkRows,
                             drop: { removed.contains($0) }, rename: { renamed[$0] ?? $0 })
         }
+    }
+
+    /// Follows a conversion whose new blocks are written (in this
+    /// transaction): every list entry takes its row's bytes from the new
+    /// blocks, `rowBytes` each, so the lists hold exactly the codes the
+    /// blocks do; list membership does not change.
+    func ivfRecode(to dtype: VectorDType, rowBytes newRowBytes: Int) throws {
+        guard let ivf = info.ivf, let dimension = info.dimension else { return }
+        let oldRowBytes = ivf.listDType.bytesPerComponent * dimension
+        let blockRows = info.blockRows, vectorCount = info.vectorCount
+        let snapshot = self.snapshot
+        for list in 0..<ivf.lists {
+            // Block values are looked up again for each list: the list writes may move pages of the map.
+            var blocks: [Int: UnsafeRawPointer] = [:]
+            try rewriteList(generation: ivf.generation, list: UInt32(list), rowBytes: oldRowBytes, chunkRows: ivf.chunkRows,
+                            drop: { _ in false },
+                            recode: (newRowBytes, { row in
+                                let b = row / blockRows
+                                if blocks[b] == nil {
+                                    blocks[b] = try snapshot.blockBytes(b, rows: min(blockRows, vectorCount - b * blockRows),
+                                                                        rowBytes: newRowBytes)
+                                }
+                                return blocks[b]! + (row - b * blockRows) * newRowBytes
+                            }))
+        }
+        info.ivf?.listDType = dtype
     }
 
     // MARK: Building
@@ -155,23 +196,25 @@ extension CollectionWriter {
             out.copyMemory(from: UnsafeRawBufferPointer(start: centroids, count: lists * dimension * 4))
         }
         return IVFInfo(lists: lists, chunkRows: IVFInfo.chunkRows(forDimension: dimension),
-                       trainedOn: 0, generation: generation)
+                       trainedOn: 0, generation: generation, listDType: info.dtype)
     }
 
     /// Writes whole lists of a build started with `beginIVF`: `members[i]`
-    /// holds the rows of list `lists.lowerBound + i`.
+    /// holds the rows of list `lists.lowerBound + i`. The lists take the
+    /// stored bytes of their rows (the collection's dtype).
     func writeBuiltLists(_ ivf: IVFInfo, lists: Range<Int>, members: ArraySlice<[Int]>) throws {
-        guard let dimension = info.dimension else { return }
+        precondition(ivf.listDType == info.dtype)
         let blockRows = info.blockRows
-        let blocks = try snapshot.blocks()  // once per batch, not per list
+        let rowBytes = info.bytesPerVector
+        let blocks = try snapshot.encodedBlocks()  // once per batch, not per list
         for (list, rows) in zip(lists, members) where !rows.isEmpty {
             try appendToList(generation: ivf.generation, list: UInt32(list), chunkRows: ivf.chunkRows,
-                             dimension: dimension, count: rows.count,
+                             rowBytes: rowBytes, count: rows.count,
                              row: { UInt32(rows[$0]) },
                              vector: { i in
                                  let r = rows[i]
                                  let b = blocks[r / blockRows]
-                                 return b.vectors + (r - b.firstRow) * dimension
+                                 return b.bytes + (r - b.firstRow) * rowBytes
                              })
         }
     }

@@ -1,9 +1,11 @@
+import TihuaCompute
+
 /// One chunk of an IVF list, read in place from the map (see `IVFLayout`);
 /// valid only while the transaction that lent it is.
 package struct IVFChunk {
     package let count: Int
-    /// `count × dimension` float32, row-major.
-    package let vectors: UnsafePointer<Float>
+    /// `count` vectors in the list's encoding (`IVFIndex.encoding`), row-major.
+    package let vectors: UnsafeRawPointer
     /// `count` vector rows (u32, little-endian; read with `row(_:)`).
     let rows: UnsafeRawPointer
 
@@ -12,10 +14,10 @@ package struct IVFChunk {
         Int(UInt32(littleEndian: rows.loadUnaligned(fromByteOffset: i * 4, as: UInt32.self)))
     }
 
-    init(value: UnsafeRawBufferPointer, dimension: Int) {
+    init(value: UnsafeRawBufferPointer, rowBytes: Int) {
         count = IVFLayout.count(value)
-        vectors = (value.baseAddress! + IVFLayout.headerSize).assumingMemoryBound(to: Float.self)
-        rows = value.baseAddress! + IVFLayout.headerSize + count * dimension * 4
+        vectors = UnsafeRawPointer(value.baseAddress! + IVFLayout.headerSize)
+        rows = UnsafeRawPointer(value.baseAddress! + IVFLayout.headerSize + count * rowBytes)
     }
 }
 
@@ -29,8 +31,23 @@ extension CollectionSnapshot {
         return value.baseAddress!.assumingMemoryBound(to: Float.self)
     }
 
-    /// Visits the chunks of one list of one generation, in order.
-    func forEachChunk(generation: UInt32, list: UInt32, dimension: Int,
+    /// How the vectors of the IVF lists are encoded (`IVFInfo.listDType`;
+    /// int8 lists use the collection's ranges).
+    func ivfListEncoding(_ ivf: IVFInfo) throws -> VectorEncoding {
+        switch ivf.listDType {
+        case .float32: return .float32
+        case .float16: return .float16
+        case .int8:
+            guard info.dtype == .int8, let quantizer = info.quantizer else {
+                throw StoreError(.corrupt, "index \(path): the IVF lists of \(name) hold int8 codes, but the collection has no int8 ranges")
+            }
+            return .sq8(quantizer)
+        }
+    }
+
+    /// Visits the chunks of one list of one generation, in order; each
+    /// vector takes `rowBytes`.
+    func forEachChunk(generation: UInt32, list: UInt32, rowBytes: Int,
                       _ body: (_ chunkNumber: UInt32, IVFChunk) throws -> Void) throws {
         let start = IVFLayout.chunkKey(generation: generation, list: list, chunk: 0)
         try start.withUnsafeBytes { from in
@@ -38,10 +55,10 @@ extension CollectionSnapshot {
                 guard let k = IVFLayout.decodeChunkKey(key), k.generation == generation, k.list == list else {
                     return false
                 }
-                guard IVFLayout.isWellFormed(value, dimension: dimension) else {
+                guard IVFLayout.isWellFormed(value, rowBytes: rowBytes) else {
                     throw StoreError(.corrupt, "index \(path): IVF list \(list) chunk \(k.chunk) of \(name) is truncated")
                 }
-                try body(k.chunk, IVFChunk(value: value, dimension: dimension))
+                try body(k.chunk, IVFChunk(value: value, rowBytes: rowBytes))
                 return true
             }
         }

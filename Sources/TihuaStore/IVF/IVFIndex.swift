@@ -6,7 +6,9 @@ import TihuaCompute
 /// `lists` unit centroids, trained by spherical k-means on a sample
 /// (`KMeans`, run by `IVFBuilder`), files every vector in the list of its
 /// nearest centroid by inner product (`NearestCentroid`); each list keeps
-/// its members' vectors and rows contiguously, in chunks (`IVFLayout`,
+/// its members' vectors (in the collection's dtype, `IVFInfo.listDType`:
+/// float32, float16, or int8 codes with the collection's ranges, as FAISS's
+/// `IndexIVFScalarQuantizer`) and rows contiguously, in chunks (`IVFLayout`,
 /// `IVFChunk`), in the collection's `lists` database, and the centroids sit
 /// in `centroids`, both keyed by a build generation so that a rebuild
 /// switches at once. Each row's list is also noted in `rowids`, so that a
@@ -20,6 +22,8 @@ package struct IVFIndex {
     package let dimension: Int
     /// `lists × dimension` unit centroids, read in place from the map.
     package let centroids: UnsafePointer<Float>
+    /// How the vectors of the lists are encoded.
+    package let encoding: VectorEncoding
     let snapshot: CollectionSnapshot
 
     /// The IVF index of `snapshot`, or nil when it has none.
@@ -29,6 +33,7 @@ package struct IVFIndex {
         self.dimension = dimension
         self.snapshot = snapshot
         centroids = try snapshot.ivfCentroids(info, dimension: dimension)
+        encoding = try snapshot.ivfListEncoding(info)
     }
 
     /// For each of `count` unit queries, the `keep` lists whose centroids
@@ -56,7 +61,8 @@ package struct IVFIndex {
     /// Lends `body` the chunks of list `list`. Entries whose row is
     /// `≥ vectorCount` belong to an unpublished write: scans skip them.
     package func forEachChunk(ofList list: Int, _ body: (IVFChunk) throws -> Void) throws {
-        try snapshot.forEachChunk(generation: info.generation, list: UInt32(list), dimension: dimension) { _, chunk in
+        try snapshot.forEachChunk(generation: info.generation, list: UInt32(list),
+                                  rowBytes: encoding.bytesPerRow(dimension: dimension)) { _, chunk in
             try body(chunk)
         }
     }

@@ -5,10 +5,13 @@
 ///
 /// Lists: `NAME.lists`, key = [generation u32 BE][list u32 BE][chunk u32 BE],
 /// value = one chunk of a list:
-///   [count u32 LE][12 bytes zero][count × dimension float32][count × row u32 LE]
-/// Vectors come first so that they start 16 bytes into the value. A list is
-/// its chunks in key order; appends fill the last chunk, then open a new one.
-/// A rebuilt index is written under a new generation and published at once.
+///   [count u32 LE][12 bytes zero][count × rowBytes][count × row u32 LE]
+/// where a vector takes `rowBytes` = dimension × the bytes of the index's
+/// `IVFInfo.listDType` (float32, float16, or int8 SQ8 codes with the
+/// collection's ranges). Vectors come first so that they start 16 bytes into
+/// the value. A list is its chunks in key order; appends fill the last
+/// chunk, then open a new one. A rebuilt index is written under a new
+/// generation and published at once.
 enum IVFLayout {
     static let headerSize = 16
 
@@ -33,12 +36,12 @@ enum IVFLayout {
         Int(UInt32(littleEndian: value.loadUnaligned(fromByteOffset: 0, as: UInt32.self)))
     }
 
-    static func valueSize(count: Int, dimension: Int) -> Int {
-        max(minimumFloatValueBytes, headerSize + count * dimension * 4 + count * 4)
+    static func valueSize(count: Int, rowBytes: Int) -> Int {
+        max(minimumFloatValueBytes, headerSize + count * rowBytes + count * 4)
     }
 
-    static func isWellFormed(_ value: UnsafeRawBufferPointer, dimension: Int) -> Bool {
-        value.count >= headerSize && value.count >= headerSize + count(value) * (dimension * 4 + 4)
+    static func isWellFormed(_ value: UnsafeRawBufferPointer, rowBytes: Int) -> Bool {
+        value.count >= headerSize && value.count >= headerSize + count(value) * (rowBytes + 4)
     }
 }
 
