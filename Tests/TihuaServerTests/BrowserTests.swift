@@ -118,5 +118,22 @@ import TihuaPoetry
         #expect(label == "文字：" + first)
         let byText = try engine.poems(PoemsRequest(query: .text(first), k: 8)).results
         #expect(try await browser.waitForTexts("#poems .poem h3") == byText.map { $0.title ?? "无题" })
+
+        // A dynasty filter searches the same text again among that dynasty's poems
+        // (the change handler marks the section loading before the script waits).
+        let filtered = try engine.poems(PoemsRequest(query: .text(first), k: 8, filter: PoemFilter(dynasties: ["宋"]))).results
+        #expect(!filtered.isEmpty && filtered.allSatisfy { $0.dynasty == "Song" })
+        let filteredTitles = try await browser.async("""
+            const done = arguments[arguments.length - 1];
+            const input = document.getElementById("dynasty-filter");
+            input.value = "宋";
+            input.dispatchEvent(new Event("change"));
+            (function check() {
+              const p = document.getElementById("poems");
+              if (p.dataset.state === "done") done([...p.querySelectorAll(".poem h3")].map((h) => h.textContent));
+              else requestAnimationFrame(check);
+            })();
+            """) as? [String]
+        #expect(filteredTitles == filtered.map { $0.title ?? "无题" })
     }
 }

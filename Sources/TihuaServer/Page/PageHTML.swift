@@ -29,6 +29,17 @@ enum PageHTML {
       <input id="text-input" type="text" placeholder="明月 松间 …" autocomplete="off">
       <button type="submit" id="text-button">Search</button>
     </form>
+    <div id="filters">
+      <input id="dynasty-filter" type="text" placeholder="朝代 dynasty: 唐, Song…" autocomplete="off" aria-label="dynasty">
+      <select id="form-filter" aria-label="form">
+        <option value="">any form · 诸体</option>
+        <option value="5x4">五绝 5 × 4</option>
+        <option value="7x4">七绝 7 × 4</option>
+        <option value="5x8">五律 5 × 8</option>
+        <option value="7x8">七律 7 × 8</option>
+        <option value="ci">词 ci</option>
+      </select>
+    </div>
     <p id="query-label"></p>
     <h2 style="margin-top:18px">KEYWORDS · 意象</h2>
     <div id="keywords"><span class="empty">The keywords of the photo show here; click one to search it.</span></div>

@@ -34,13 +34,29 @@ function body(query, extra) {
   if (query.file) {
     const form = new FormData();
     form.append("image", query.file, query.file.name || "photo.jpg");
-    for (const [k, v] of Object.entries(extra)) form.append(k, String(v));
+    for (const [k, v] of Object.entries(extra)) form.append(k, Array.isArray(v) ? JSON.stringify(v) : String(v));
     return form;
   }
   return Object.assign({ text: query.text }, extra);
 }
 
+// The filters narrow the nearest poems and the poems a cento takes its lines
+// from; a GPT-2 poem follows the form when it is a regular one.
+function filters() {
+  const dynasty = $("dynasty-filter").value.split(/[,，、\s]+/).filter(Boolean);
+  const form = $("form-filter").value;
+  const poems = {}, cento = {}, written = {};
+  if (dynasty.length) poems.dynasty = cento.dynasty = dynasty;
+  if (form) { poems.form = form; cento.source_form = form; }
+  if (/^[57]x[48]$/.test(form)) written.form = form;
+  return { poems, cento, written };
+}
+
+let lastQuery = null;
+
 function search(query) {
+  lastQuery = query;
+  const only = filters();
   const mine = ++generation;
   const current = () => mine === generation;
   $("query-label").textContent = query.file ? "照片：" + (query.file.name || "photo") : "文字：" + query.text;
@@ -55,14 +71,14 @@ function search(query) {
   } else {
     drawKeywords(query.keepKeywords, query.text);
   }
-  call("/v1/poems", body(query, { k: 8 }))
+  call("/v1/poems", body(query, Object.assign({ k: 8 }, only.poems)))
     .then((a) => current() && drawPoems(a.results))
     .catch((e) => current() && failure($("poems"), e.message));
-  call("/v1/generate", body(query, { candidates: 16, seed: 0 }))
+  call("/v1/generate", body(query, Object.assign({ candidates: 16, seed: 0 }, only.cento)))
     .then((a) => current() && drawGenerated($("generated"), a))
     .catch((e) => current() && failure($("generated"), e.message));
   // The server's GPT-2 model (the shipped one unless it was given another).
-  call("/v1/generate", body(query, { generator: "gpt2", candidates: 16, seed: 0 }))
+  call("/v1/generate", body(query, Object.assign({ generator: "gpt2", candidates: 16, seed: 0 }, only.written)))
     .then((a) => current() && drawGenerated($("written"), a))
     .catch((e) => current() && failure($("written"), e.message));
 }
@@ -166,6 +182,10 @@ function pick(file) {
 }
 
 $("file-input").addEventListener("change", (e) => pick(e.target.files[0]));
+// A changed filter searches the last query again.
+for (const id of ["dynasty-filter", "form-filter"]) {
+  $(id).addEventListener("change", () => { if (lastQuery) search(lastQuery); });
+}
 const drop = $("drop");
 for (const type of ["dragenter", "dragover"]) drop.addEventListener(type, (e) => { e.preventDefault(); drop.classList.add("over"); });
 for (const type of ["dragleave", "drop"]) drop.addEventListener(type, (e) => { e.preventDefault(); drop.classList.remove("over"); });

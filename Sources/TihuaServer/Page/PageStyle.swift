@@ -38,6 +38,9 @@ form#text-form { display: flex; gap: 8px; margin-top: 14px; }
 button { font: inherit; cursor: pointer; border-radius: 10px; border: 1px solid var(--seal); background: var(--seal); color: #fff; padding: 9px 16px; }
 button.quiet { background: transparent; color: var(--seal); padding: 4px 10px; font-size: 13px; }
 button:disabled { opacity: .5; cursor: default; }
+#filters { display: flex; gap: 8px; margin-top: 10px; }
+#filters input, #filters select { flex: 1; min-width: 0; padding: 7px 10px; border: 1px solid var(--line); border-radius: 10px;
+  font: 14px var(--sans); background: #fff; color: var(--ink); }
 #query-label { margin: 14px 0 0; color: var(--muted); font-size: 14px; min-height: 1em; }
 #keywords { display: flex; flex-wrap: wrap; gap: 8px; min-height: 8px; }
 .chip { border: 1px solid var(--jade); color: var(--jade); background: #fff; border-radius: 999px; padding: 5px 12px;
