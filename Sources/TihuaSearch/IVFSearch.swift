@@ -133,14 +133,7 @@ struct ListScan {
                         while start < chunk.count {
                             let n = min(Self.rowStrip, chunk.count - start)
                             query.scores(UnsafeRawPointer(chunk.vectors) + start * bytesPerRow, count: n, into: scores)
-                            var threshold = box.value.threshold
-                            for j in 0..<n where scores[j] >= threshold {
-                                // Rows past the published count belong to an unfinished write.
-                                let row = chunk.row(start + j)
-                                guard row < visible, filter?.contains(row) ?? true else { continue }
-                                box.value.insert(scores[j], row)
-                                threshold = box.value.threshold
-                            }
+                            offer(scores, count: n, of: chunk, from: start, visible: visible, to: box)
                             start += n
                         }
                     }
@@ -217,19 +210,25 @@ struct ListScan {
                 RowScorer.scoreMany(queries: queries, queryCount: count, rows: rows, count: n, dimension: dimension,
                                     into: scores)
                 for i in 0..<count {
-                    let box = top(i)
-                    let s = scores + i * n
-                    var threshold = box.value.threshold
-                    for j in 0..<n where s[j] >= threshold {
-                        // Rows past the published count belong to an unfinished write.
-                        let row = chunk.row(start + j)
-                        guard row < visible, filter?.contains(row) ?? true else { continue }
-                        box.value.insert(s[j], row)
-                        threshold = box.value.threshold
-                    }
+                    offer(scores + i * n, count: n, of: chunk, from: start, visible: visible, to: top(i))
                 }
                 start += n
             }
+        }
+    }
+
+    /// Offers the scores of `chunk`'s rows `start ..< start + count` to one
+    /// query's selection, skipping filtered rows and rows past `visible`
+    /// (they belong to an unfinished write).
+    @inline(__always)
+    private func offer(_ scores: UnsafePointer<Float>, count: Int, of chunk: IVFChunk, from start: Int, visible: Int,
+                       to box: Box<TopK>) {
+        var threshold = box.value.threshold
+        for j in 0..<count where scores[j] >= threshold {
+            let row = chunk.row(start + j)
+            guard row < visible, filter?.contains(row) ?? true else { continue }
+            box.value.insert(scores[j], row)
+            threshold = box.value.threshold
         }
     }
 }
