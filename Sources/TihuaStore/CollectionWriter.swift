@@ -281,32 +281,17 @@ public final class CollectionWriter {
             }
             info.int8Ranges = Data(quantizer.storageBytes).base64EncodedString()
         }
-        let encoding = try snapshot.encoding()
-        let rowBytes = info.bytesPerVector
-        let blockRows = info.blockRows
-        var row = first
-        while row < first + count {
-            let block = row / blockRows
-            let kept = row - block * blockRows
-            let take = min(blockRows - kept, first + count - row)
-            let old: [UInt8] = kept > 0 ? try copyOfBlock(block, rows: kept) : []
-            let bytes = max(minimumFloatValueBytes, (kept + take) * rowBytes)
-            let source = vectors + (row - first) * dimension
-            try txn.reserve(collection.blocks, UInt64(block), size: bytes, "vector block \(block) of \(name)") { out in
-                out.initializeMemory(as: UInt8.self, repeating: 0)
-                old.withUnsafeBytes { out.copyMemory(from: $0) }
-                encoding.encode(source, count: take, dimension: dimension, into: out.baseAddress! + kept * rowBytes)
-            }
-            row += take
-        }
+        try writeRows(from: first, vectors: vectors, count: count, dimension: dimension, keyBase: 0,
+                      encoding: try snapshot.encoding())
         if info.hasFloat32Copy {
             try writeRows(from: first, vectors: vectors, count: count, dimension: dimension, keyBase: float32CopyKeyBase,
                           encoding: .float32)
         }
     }
 
-    /// Writes float32 copies of rows `first ..< first + count` (blocks of
-    /// the same rows under keys `keyBase + block`).
+    /// Writes rows `first ..< first + count` in `encoding` into the blocks
+    /// under keys `keyBase + block` (0: the collection's own blocks; the
+    /// float32 copy's base otherwise), keeping a partly filled block's rows.
     func writeRows(from first: Int, vectors: UnsafePointer<Float>, count: Int, dimension: Int, keyBase: UInt64,
                    encoding: VectorEncoding) throws {
         let rowBytes = encoding.bytesPerRow(dimension: dimension)
