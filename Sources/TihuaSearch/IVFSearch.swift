@@ -68,7 +68,7 @@ public enum IVFSearch {
                 case .never: split = false
                 case .always: split = true
                 }
-                return try scan.one(query: PreparedQuery(q, encoding: ivf.encoding), lists: lists,
+                return try scan.one(ivf, query: PreparedQuery(q, encoding: ivf.encoding), lists: lists,
                                     parallel: split && lists.count > 1)
             }
             result.set(query: 0, top)
@@ -77,7 +77,7 @@ public enum IVFSearch {
                 ivf.probes($0.baseAddress!, count: queries.count, keep: probeCount)
             }
             let tops = try queries.values.withUnsafeBufferPointer { q in
-                try scan.many(queries: q.baseAddress!, count: queries.count, probes: probes, lists: ivf.info.lists)
+                try scan.many(ivf, queries: q.baseAddress!, count: queries.count, probes: probes)
             }
             for (i, top) in tops.enumerated() { result.set(query: i, top) }
         }
@@ -114,14 +114,14 @@ struct ListScan {
     /// core claims the next unscanned list, so a core delayed by another
     /// process leaves its share to the other. A row's score does not depend
     /// on the core, and the merged top-k is ordered by (score, row).
-    func one(query: PreparedQuery, lists: [Int], parallel: Bool) throws -> TopK {
+    func one(_ ivf: IVFIndex, query: PreparedQuery, lists: [Int], parallel: Bool) throws -> TopK {
         let parts = parallel ? min(Parallel.cores, lists.count) : 1
         let partial = (0..<parts).map { _ in Box(TopK(k: k)) }
         let claimed = Atomic<Int>(0)
         let bytesPerRow = query.encoding.bytesPerRow(dimension: dimension)
         let visible = snapshot.vectorCount
-        try snapshot.inParallel(count: parts, parts: parts) { snapshot, part, _ in
-            guard let ivf = try IVFIndex(snapshot) else { return }
+        // The workers share the caller's IVFIndex (its snapshot is the one they are lent).
+        try snapshot.inParallel(count: parts, parts: parts) { _, part, _ in
             let box = partial[part]
             try withUnsafeTemporaryAllocation(of: Float.self, capacity: Self.rowStrip) { buffer in
                 let scores = buffer.baseAddress!
@@ -148,15 +148,16 @@ struct ListScan {
     /// A batch: each list is read once and scored against every query that
     /// probes it. The cores share the lists; each keeps its own selection
     /// per query, merged at the end.
-    func many(queries: UnsafePointer<Float>, count: Int, probes: [[Int]], lists: Int) throws -> [TopK] {
+    func many(_ ivf: IVFIndex, queries: UnsafePointer<Float>, count: Int, probes: [[Int]]) throws -> [TopK] {
+        let lists = ivf.info.lists
         var askers = [[Int]](repeating: [], count: lists)
         for (q, probed) in probes.enumerated() { for list in probed { askers[list].append(q) } }
         // Most queries first, then dealt out in turn: the cores get equal work.
         let order = (0..<lists).filter { !askers[$0].isEmpty }.sorted { askers[$0].count > askers[$1].count }
         let parts = min(Parallel.cores, max(1, order.count))
         let partial = (0..<parts).map { _ in (0..<count).map { _ in Box(TopK(k: k)) } }
-        try snapshot.inParallel(count: parts, parts: parts) { snapshot, part, _ in
-            guard let ivf = try IVFIndex(snapshot) else { return }
+        // The workers share the caller's IVFIndex (its snapshot is the one they are lent).
+        try snapshot.inParallel(count: parts, parts: parts) { _, part, _ in
             var gathered = [Float](repeating: 0, count: Self.queryTile * dimension)
             var scores = [Float](repeating: 0, count: Self.queryTile * Self.rowStrip)
             var decoded = [Float](repeating: 0, count: encoding == .float32 ? 0 : Self.rowStrip * dimension)
