@@ -40,7 +40,7 @@ import Testing
         #expect(try usage(["bench", "search", "--collection", "c", "--queries", "q", "--batch", "-1"])
                 == "Error: --batch must be between 1 and 100000 (got -1)")
         #expect(try usage(["generate"] + image + ["--seed", "x"])?.hasPrefix("Error: The value 'x' is invalid for '--seed <seed>'") == true)
-        #expect(try usage(["encode", "--text", "月"]) == "Error: Missing expected argument '--model <dir>'")
+        #expect(try usage(["encode", "--text", "月"]) == "Error: Missing expected argument '--model <dir>' (or an --index that records one)")
         #expect(try usage(["stats", "--bogus"]) == "Error: Unknown option '--bogus'")
     }
 

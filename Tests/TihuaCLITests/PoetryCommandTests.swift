@@ -110,6 +110,13 @@ import TihuaStore
 
         let encoded = try CLI.run(["encode", "--model", model, "--image", image, "--json"])
         #expect((encoded.json()?["embedding"] as? [Double])?.count == 32 && encoded.json()?["dim"] as? Int == 32)
+        // With an index, a traditional text is embedded as its queries are: as the simplified one.
+        let simplified = try CLI.run(["encode", "--model", model, "--text", "明月松间照", "--json"])
+        let traditional = try CLI.run(["encode", "--index", index, "--text", "明月松間照", "--json"])
+        let asGiven = try CLI.run(["encode", "--model", model, "--text", "明月松間照", "--json"])
+        let vector = { (run: CLI.Result) in try #require(run.json()?["embedding"] as? [Double], "\(run.stderr)") }
+        #expect(try vector(traditional) == vector(simplified))
+        #expect(try vector(asGiven) != vector(simplified))
     }
 }
 

@@ -183,6 +183,39 @@ func failureKind(_ body: () throws -> Void) -> (kind: PoetryError.Kind, remedy: 
         #expect(failureKind { _ = try TihuaEngine(.init(model: dir.path)).encode(.text("月")) }?.kind == .notFound)
     }
 
+    /// Texts and photos embedded together equal each embedded alone; what
+    /// cannot be embedded fails alone; an embedding given to an operation
+    /// is used as the query's.
+    @Test func queriesEmbeddedTogetherEqualEachAlone() throws {
+        let jpeg = Array(try Data(contentsOf: URL(fileURLWithPath: Samples.images[1])))
+        let queries: [Query] = [.text("明月松间照"), .jpeg(jpeg), .vector([1, 0]), .imageFile(Samples.images[0]),
+                                .jpeg(Array(jpeg.prefix(40))), .text("春"), .poem("ccpc_test_v1.0:1"), .jpeg(jpeg)]
+        let batch = engine.embed(queries)
+        #expect(batch.count == queries.count)
+        for (query, result) in zip(queries, batch) {
+            switch query {
+            case .vector, .poem:
+                #expect(failureKind { _ = try result.get() }?.kind == .badInput)
+            case .jpeg(let bytes) where bytes.count == 40:
+                #expect(failureKind { _ = try result.get() } != nil)
+            default:
+                let alone = try engine.encode(query)
+                let together = try result.get()
+                #expect(together.model == alone.model)
+                #expect(together.vector.count == alone.embedding.count)
+                for (a, b) in zip(together.vector, alone.embedding) { #expect(abs(a - b) < 1e-5) }
+            }
+        }
+        // A traditional text is normalised as a query is: 魏徵 meets 魏征.
+        let traditional = try engine.embed([.text("明月松間照")])[0].get()
+        #expect(zip(traditional.vector, try batch[0].get().vector).allSatisfy { abs($0 - $1) < 1e-5 })
+        // The given embedding stands for the query.
+        let given = try batch[1].get()
+        let expected = try engine.poems(PoemsRequest(query: .vector(given.vector), k: 4))
+        #expect(try engine.poems(PoemsRequest(query: .jpeg(jpeg), k: 4), embedding: given).results.map(\.id)
+                == expected.results.map(\.id))
+    }
+
     /// Many threads at once on one engine: every answer equals the serial one.
     @Test func concurrentCallsGiveTheSerialAnswers() throws {
         let queries: [Query] = [.text("明月"), .text("春风"), .imageFile(Samples.images[0]), .poem("ccpc_test_v1.0:5")]

@@ -15,11 +15,12 @@ extension TihuaEngine {
         }
     }
 
-    /// The keyword prefix for a query.
-    public func keywords(_ request: KeywordsRequest) throws(PoetryError) -> KeywordsResult {
+    /// The keyword prefix for a query. `embedding`, when given, is the
+    /// query's own (see `embed(_:)`) and is used instead of embedding it again.
+    public func keywords(_ request: KeywordsRequest, embedding: QueryEmbedding? = nil) throws(PoetryError) -> KeywordsResult {
         try request.validate()
         let poetry = try poetry()
-        let (vector, model) = try vector(for: request.query)
+        let (vector, model) = try vector(for: request.query, embedding: embedding)
         let found = try wrappingErrors {
             try poetry.keywordsSearched(near: vector, model: model, k: request.k, diversity: request.diversity)
         }
@@ -27,8 +28,8 @@ extension TihuaEngine {
     }
 
     /// The poems nearest a query, or containing a phrase, or passing a
-    /// filter (see `PoemsRequest`).
-    public func poems(_ request: PoemsRequest) throws(PoetryError) -> PoemsResult {
+    /// filter (see `PoemsRequest`). `embedding`, when given, is the query's.
+    public func poems(_ request: PoemsRequest, embedding: QueryEmbedding? = nil) throws(PoetryError) -> PoemsResult {
         try EngineLimits.check("k", request.k, 1...EngineLimits.maxK)
         let method = try request.method.validated()
         let poetry = try poetry()
@@ -47,7 +48,7 @@ extension TihuaEngine {
             }
             return PoemsResult(results: found.hits, partial: found.partial)
         }
-        let (vector, model) = try vector(for: query)
+        let (vector, model) = try vector(for: query, embedding: embedding)
         let found = try wrappingErrors {
             if request.isPlain { return try poetry.poemsSearched(near: vector, model: model, k: request.k, method: method) }
             var text: String?
@@ -59,18 +60,20 @@ extension TihuaEngine {
         return PoemsResult(results: found.hits, partial: found.partial)
     }
 
-    /// The library images nearest a query (a poem, usually).
-    public func images(_ request: ImagesRequest) throws(PoetryError) -> ImagesResult {
+    /// The library images nearest a query (a poem, usually). `embedding`,
+    /// when given, is the query's.
+    public func images(_ request: ImagesRequest, embedding: QueryEmbedding? = nil) throws(PoetryError) -> ImagesResult {
         try EngineLimits.check("k", request.k, 1...EngineLimits.maxK)
         let method = try request.method.validated()
         let poetry = try poetry()
-        let (vector, model) = try vector(for: request.query)
+        let (vector, model) = try vector(for: request.query, embedding: embedding)
         let found = try wrappingErrors { try poetry.imagesSearched(near: vector, model: model, k: request.k, method: method) }
         return ImagesResult(results: found.hits, partial: found.partial)
     }
 
-    /// A poem for a query: keyword prefix → candidates → the best by CLIP rerank.
-    public func generate(_ request: GenerateRequest) throws(PoetryError) -> GenerateResult {
+    /// A poem for a query: keyword prefix → candidates → the best by CLIP
+    /// rerank. `embedding`, when given, is the query's.
+    public func generate(_ request: GenerateRequest, embedding: QueryEmbedding? = nil) throws(PoetryError) -> GenerateResult {
         try request.validate()
         let poetry = try poetry()
         let clip = try clip.get()
@@ -88,7 +91,7 @@ extension TihuaEngine {
             let normalized = try normalizedQuery(keywords)
             result = try wrappingErrors { try writer.write(keywords: normalized, generator: generator, seed: request.seed) }
         } else {
-            let (vector, _) = try vector(for: request.query)
+            let (vector, _) = try vector(for: request.query, embedding: embedding)
             result = try wrappingErrors { try writer.write(for: vector, generator: generator, seed: request.seed) }
         }
         return GenerateResult(keywords: result.keywords.map(\.keyword), poem: result.poem, candidates: result.candidates,
@@ -130,9 +133,36 @@ extension TihuaEngine {
         return try wrappingErrors { try poetry.poems(ids: ids) }
     }
 
-    /// The L2-normalised embedding of a text or an image.
+    /// The L2-normalised embedding of a text or an image; a text is
+    /// normalised first as queries are (see `normalizedQuery`).
     public func encode(_ query: Query) throws(PoetryError) -> EncodeResult {
         let clip = try clip.get()
+        var query = query
+        if case .text(let text) = query { query = .text(try normalizedQuery([text])[0]) }
         return EncodeResult(embedding: try clip.embed(query), model: clip.identity)
+    }
+
+    /// The embeddings of several text and image queries, made together: one
+    /// forward pass per tower for the whole batch, so that queries arriving
+    /// at once cost little more than one. One result per query, in order; a
+    /// query that cannot be embedded (a broken JPEG, a vector, a poem) fails
+    /// alone. Texts are normalised as queries are. Each embedding equals the
+    /// one the query would get on its own, within float rounding.
+    public func embed(_ queries: [Query]) -> [Result<QueryEmbedding, PoetryError>] {
+        let clip: LoadedCLIP
+        do { clip = try self.clip.get() } catch { return queries.map { _ in .failure(error) } }
+        var prepared = queries
+        var failed = [PoetryError?](repeating: nil, count: queries.count)
+        for (i, query) in queries.enumerated() {
+            guard case .text(let text) = query else { continue }
+            do { prepared[i] = .text(try normalizedQuery([text])[0]) } catch { failed[i] = error }
+        }
+        let toEmbed = prepared.indices.filter { failed[$0] == nil }
+        let embedded = clip.embed(batch: toEmbed.map { prepared[$0] })
+        var results = failed.map { failure in Result<QueryEmbedding, PoetryError>.failure(failure ?? PoetryError(.badInput, "not embedded")) }
+        for (j, i) in toEmbed.enumerated() {
+            results[i] = embedded[j].map { QueryEmbedding(vector: $0, model: clip.identity) }
+        }
+        return results
     }
 }

@@ -154,8 +154,10 @@ public final class TihuaEngine: Sendable {
     func poetry() throws(PoetryError) -> PoetryIndex { PoetryIndex(index: try index()) }
 
     /// The vector of a query and the model whose space it is in (nil for a
-    /// raw vector, whose model cannot be known).
-    func vector(for query: Query) throws(PoetryError) -> (vector: [Float], model: String?) {
+    /// raw vector, whose model cannot be known); `embedding` when the caller
+    /// embedded the query already.
+    func vector(for query: Query, embedding: QueryEmbedding? = nil) throws(PoetryError) -> (vector: [Float], model: String?) {
+        if let embedding { return (embedding.vector, embedding.model) }
         switch query {
         case .vector(let vector):
             return (vector, nil)
