@@ -22,6 +22,11 @@ public struct ServerConfiguration: Sendable {
     public var modelPasses = 1
     /// Requests that may wait for a forward pass before 503.
     public var modelQueue = 16
+    /// Text and photo queries embedded together in one forward pass at most
+    /// (the queries of concurrent requests; see `QueryBatcher`).
+    public var maxBatch = 8
+    /// Under load, how long a pass waits for its batch to fill (see `QueryBatcher`).
+    public var batchWindow: Duration = .milliseconds(10)
     /// Reads (searches, documents, files) at once, and how many may wait.
     public var readers = max(4, 2 * ProcessInfo.processInfo.activeProcessorCount)
     public var readQueue = 256

@@ -140,8 +140,9 @@ import TihuaPoetry
             #expect(text.contains(#"tihua_http_requests_total{route="/v1/poems",method="POST",status="400"} 1"#))
             #expect(text.contains(#"tihua_http_requests_total{route="/healthz",method="GET",status="200"} 1"#))
             #expect(text.contains("tihua_http_request_duration_seconds_bucket{route=\"/v1/poems\""))
-            // Both text queries ran in a pass slot (the façade checks k there).
+            // Both texts were embedded, each in a pass of its own (the façade checks k after).
             #expect(text.contains("tihua_model_pass_seconds_count 2"))
+            #expect(text.contains("tihua_model_pass_batch_queries_count 2"))
             #expect(text.contains("tihua_model_queue_depth 0.0"))
         }
     }

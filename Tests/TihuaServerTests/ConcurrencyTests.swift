@@ -85,9 +85,103 @@ final class Signal: Sendable {
             // It waits behind the held pass until the deadline, then leaves the queue.
             let late = try await post(client, "/v1/keywords", json(["text": "月"]))
             #expect(late.status == .gatewayTimeout)
-            #expect(server.runner.passes.load.waiting == 0)
+            #expect(server.runner.batcher.waitingCount == 0)
+            // A generate holds a pass slot itself: it leaves the gate's queue.
+            let generate = try await post(client, "/v1/generate", json(["text": "月"]))
+            #expect(generate.status == .gatewayTimeout)
         }
         release.fire()
+        try await holder.value
+        // The pass that was waiting for the slot finds nothing left to embed and ends.
+        while server.runner.passes.load != (0, 0) { await Task.yield() }
+    }
+
+    @Test func queriesThatWaitTogetherAreEmbeddedInOnePass() async throws {
+        let gate = WorkGate(slots: 1, queueLimit: 4)
+        let batches = Mutex<[[Query]]>([])
+        let batcher = QueryBatcher(maxBatch: 3, queueLimit: 5, gate: gate) { queries in
+            batches.withLock { $0.append(queries) }
+            return queries.map { query in
+                guard case .text(let text) = query, text != "bad" else {
+                    return .failure(PoetryError(.badInput, "cannot embed this"))
+                }
+                return .success(QueryEmbedding(vector: [Float(text.count)], model: "m"))
+            }
+        }
+        let entered = Signal(), release = Signal()
+        let holder = Task { try await gate.run { entered.fire(); await release.wait() } }
+        await entered.wait()
+        let texts = ["a", "bb", "bad", "dddd", "eeeee"]
+        let waiting = texts.map { text in Task { try await batcher.embed(.text(text)).vector } }
+        while batcher.waitingCount < texts.count { await Task.yield() }
+        // The queue holds five: a sixth is refused at once.
+        await #expect(throws: WorkGate.Refusal.self) { try await batcher.embed(.text("f")) }
+        release.fire()
+        try await holder.value
+        for (text, task) in zip(texts, waiting) {
+            if text == "bad" {
+                await #expect(throws: PoetryError.self) { try await task.value }
+            } else {
+                #expect(try await task.value == [Float(text.count)])
+            }
+        }
+        // Everything that waited went in passes of at most three, in arrival order.
+        let sizes = batches.withLock { $0.map(\.count) }
+        #expect(sizes == [3, 2])
+        #expect(batches.withLock { $0.flatMap { $0 } } == texts.map { .text($0) })
+        while gate.load != (0, 0) { await Task.yield() }
+        #expect(batcher.waitingCount == 0)
+    }
+
+    @Test func aCancelledQueryLeavesTheBatchQueue() async throws {
+        let gate = WorkGate(slots: 1, queueLimit: 4)
+        let embedded = Mutex<[Query]>([])
+        let batcher = QueryBatcher(maxBatch: 8, queueLimit: 8, gate: gate) { queries in
+            embedded.withLock { $0 += queries }
+            return queries.map { _ in .success(QueryEmbedding(vector: [1], model: "m")) }
+        }
+        let entered = Signal(), release = Signal()
+        let holder = Task { try await gate.run { entered.fire(); await release.wait() } }
+        await entered.wait()
+        let kept = Task { try await batcher.embed(.text("kept")) }
+        let cancelled = Task { try await batcher.embed(.text("cancelled")) }
+        while batcher.waitingCount < 2 { await Task.yield() }
+        cancelled.cancel()
+        await #expect(throws: CancellationError.self) { try await cancelled.value }
+        #expect(batcher.waitingCount == 1)
+        release.fire()
+        try await holder.value
+        #expect(try await kept.value.vector == [1])
+        #expect(embedded.withLock { $0 } == [.text("kept")])
+    }
+
+    /// Photo requests that arrive while the model is busy are answered from
+    /// one pass, each as it would be alone.
+    @Test func photoRequestsWaitingTogetherShareAPass() async throws {
+        let server = try fixture.server()
+        let photos = Samples.images.map(Samples.bytes)
+        let alone = try photos.map { try fixture.engine.poems(PoemsRequest(query: .jpeg($0), k: 3)).results.map(\.id) }
+        let entered = Signal(), release = Signal()
+        let holder = Task { try await server.runner.passes.run { entered.fire(); await release.wait() } }
+        await entered.wait()
+        try await server.application().test(.router) { client in
+            try await withThrowingTaskGroup(of: (Int, [String]).self) { group in
+                for (i, photo) in photos.enumerated() {
+                    group.addTask {
+                        let answer = try await post(client, "/v1/poems", json(["image": Data(photo).base64EncodedString(), "k": 3]))
+                        #expect(answer.status == .ok)
+                        return (i, try answer.decode(PoemsResult.self).results.map(\.id))
+                    }
+                }
+                while server.runner.batcher.waitingCount < photos.count { await Task.yield() }
+                release.fire()
+                for try await (i, ids) in group { #expect(ids == alone[i]) }
+            }
+            let metrics = try await client.execute(uri: "/metrics", method: .get)
+            let text = String(buffer: metrics.body)
+            #expect(text.contains("tihua_model_pass_batch_queries_count 1"))
+            #expect(text.contains("tihua_model_pass_batch_queries_sum 3"))
+        }
         try await holder.value
     }
 

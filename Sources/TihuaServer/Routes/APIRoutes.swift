@@ -15,26 +15,20 @@ extension TihuaServer {
         router.post("/v1/keywords") { request, _ in
             let body = try await JSONBody.decode(KeywordsRequest.self, request, limit: self.bodyLimit)
             try self.check(body.query)
-            return try JSONAnswer.response(try await self.runner.run(needsModel: body.query.needsModel) {
-                try $0.keywords(body)
-            })
+            return try JSONAnswer.response(try await self.runner.query(body.query) { try $0.keywords(body, embedding: $1) })
         }
 
         router.post("/v1/poems") { request, _ in
             let body = try await JSONBody.decode(PoemsRequest.self, request, limit: self.bodyLimit)
             // No query: a phrase or a filter alone lists poems in corpus order.
             if let query = body.query { try self.check(query) }
-            return try JSONAnswer.response(try await self.runner.run(needsModel: body.query?.needsModel ?? false) {
-                try $0.poems(body)
-            })
+            return try JSONAnswer.response(try await self.runner.query(body.query) { try $0.poems(body, embedding: $1) })
         }
 
         router.post("/v1/images") { request, _ in
             let body = try await JSONBody.decode(ImagesRequest.self, request, limit: self.bodyLimit)
             try self.check(body.query)
-            return try JSONAnswer.response(try await self.runner.run(needsModel: body.query.needsModel) {
-                try $0.images(body)
-            })
+            return try JSONAnswer.response(try await self.runner.query(body.query) { try $0.images(body, embedding: $1) })
         }
 
         router.post("/v1/generate") { request, _ in
@@ -45,7 +39,8 @@ extension TihuaServer {
         }
 
         router.post("/v1/search") { request, _ in
-            let body = try await JSONBody.decode(SearchRequest.self, request, limit: self.bodyLimit)
+            let body = try await JSONBody.decode(SearchRequest.self, request, limit: self.bodyLimit,
+                                                 fastPath: SearchBodyScanner.request)
             return try JSONAnswer.response(try await self.runner.read { try $0.search(body) })
         }
 

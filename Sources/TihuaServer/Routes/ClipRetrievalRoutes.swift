@@ -23,13 +23,13 @@ extension TihuaServer {
                 if let problem = EngineLimits.problem(name, value, 1...EngineLimits.maxK) { throw APIError.badRequest(problem) }
             }
             let fileURL = Self.fileURL(host: request.head.authority)
-            let items = try await self.runner.run(needsModel: query.needsModel) { engine -> [KnnItem] in
+            let items = try await self.runner.query(query) { engine, embedding -> [KnnItem] in
                 if body.modality == "image" {
-                    return try engine.images(ImagesRequest(query: query, k: k)).results.enumerated().map { i, hit in
+                    return try engine.images(ImagesRequest(query: query, k: k), embedding: embedding).results.enumerated().map { i, hit in
                         i < body.numImages ? .image(hit, url: fileURL(hit.id)) : .bare(hit.id, hit.score)
                     }
                 }
-                return try engine.poems(PoemsRequest(query: query, k: k)).results.enumerated().map { i, hit in
+                return try engine.poems(PoemsRequest(query: query, k: k), embedding: embedding).results.enumerated().map { i, hit in
                     i < body.numImages ? .poem(hit) : .bare(hit.id, hit.score)
                 }
             }

@@ -24,10 +24,13 @@ enum JSONBody {
         }
     }
 
-    /// The body decoded as `T`.
-    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int) async throws -> T {
+    /// The body decoded as `T`; `fastPath` may read a JSON body first, and
+    /// `JSONDecoder` reads what it passes on (nil).
+    static func decode<T: Decodable>(_ type: T.Type, _ request: Request, limit: Int,
+                                     fastPath: ((Data) -> T?)? = nil) async throws -> T {
         let body = try await collect(request, limit: limit)
         let json = try jsonBytes(body, contentType: request.headers[.contentType])
+        if let fastPath, let value = fastPath(json) { return value }
         return try decode(type, from: json)
     }
 

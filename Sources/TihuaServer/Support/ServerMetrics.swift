@@ -8,6 +8,7 @@ final class ServerMetrics: Sendable {
     let registry = PrometheusCollectorRegistry()
     private let queueGauge: Gauge
     private let passHistogram: DurationHistogram
+    private let batchHistogram: ValueHistogram
 
     static let latencyBuckets: [Duration] = [
         .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2.5), .milliseconds(5),
@@ -23,6 +24,10 @@ final class ServerMetrics: Sendable {
             descriptor: MetricNameDescriptor(namespace: "tihua", metricName: "model_pass", unitName: "seconds",
                                              helpText: "Time of a façade call that runs the model, in its pass slot."),
             labels: [], buckets: Self.latencyBuckets)
+        batchHistogram = registry.makeValueHistogram(
+            descriptor: MetricNameDescriptor(namespace: "tihua", metricName: "model_pass_batch", unitName: "queries",
+                                             helpText: "Queries embedded together in one model pass."),
+            labels: [], buckets: [1, 2, 4, 8, 16, 32, 64])
     }
 
     func request(route: String, method: String, status: Int, latency: Duration) {
@@ -38,7 +43,10 @@ final class ServerMetrics: Sendable {
 
     func queueDepth(_ depth: Int) { queueGauge.set(Double(depth)) }
 
-    func modelPass(_ duration: Duration) { passHistogram.record(duration) }
+    func modelPass(_ duration: Duration, batch: Int) {
+        passHistogram.record(duration)
+        batchHistogram.record(Double(batch))
+    }
 
     /// The Prometheus text exposition.
     func text() -> [UInt8] { registry.emitToBuffer() }

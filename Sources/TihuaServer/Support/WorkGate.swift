@@ -41,6 +41,16 @@ final class WorkGate: Sendable {
         return try await body()
     }
 
+    /// Takes a slot if one is free with nobody waiting, without suspending;
+    /// the caller then calls `leave()` once its job is done.
+    func tryEnter() -> Bool {
+        state.withLock { s in
+            guard s.running < slots && s.waiting.isEmpty else { return false }
+            s.running += 1
+            return true
+        }
+    }
+
     private enum Outcome { case admitted, refused, cancelled }
 
     /// Decides under the lock: a free slot (nobody ahead), the queue, or no.
@@ -85,7 +95,7 @@ final class WorkGate: Sendable {
     }
 
     /// Hands the slot to the first waiter, or frees it.
-    private func leave() {
+    func leave() {
         let next = state.withLock { s -> Waiter? in
             if s.waiting.isEmpty { s.running -= 1; return nil }
             return s.waiting.removeFirst()

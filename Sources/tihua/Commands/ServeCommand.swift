@@ -10,7 +10,8 @@ struct ServeCommand: ParsableCommand {
         abstract: "Serve the index over HTTP: the JSON API, clip-retrieval's routes and a web page.",
         discussion: """
         The model is opened once at start. Reads run in parallel; model passes run a few at a time \
-        behind a bounded queue (503 with Retry-After when it is full). Writes (POST /v1/images/add, \
+        behind a bounded queue (503 with Retry-After when it is full), and the text and photo queries \
+        that wait for a pass are embedded together in it (--batch). Writes (POST /v1/images/add, \
         DELETE /v1/records) are off unless --token-file names a file whose first line is the token, \
         sent as Authorization: Bearer TOKEN. SIGTERM or SIGINT lets requests in flight finish, then exits 0.
         """)
@@ -29,6 +30,10 @@ struct ServeCommand: ParsableCommand {
     @Option(parsing: .unconditional, help: "Model forward passes at once (passes × BLAS threads ≤ cores).")
     var passes = 1
     @Option(parsing: .unconditional, help: "Requests that may wait for a model pass before 503.") var queue = 16
+    @Option(parsing: .unconditional, help: "Text and photo queries of concurrent requests embedded together in one pass, at most.")
+    var batch = 8
+    @Option(parsing: .unconditional, help: "Under load, milliseconds a pass waits for its batch to fill.")
+    var batchWindow = 10
 
     func validate() throws {
         try checkFlag("--port", port, 0...65535)
@@ -36,6 +41,8 @@ struct ServeCommand: ParsableCommand {
         try checkFlag("--timeout", timeout, 1...3600)
         try checkFlag("--passes", passes, 1...max(1, ProcessInfo.processInfo.activeProcessorCount))
         try checkFlag("--queue", queue, 0...100_000)
+        try checkFlag("--batch", batch, 1...64)
+        try checkFlag("--batch-window", batchWindow, 0...10_000)
     }
 
     func run() throws {
@@ -48,6 +55,8 @@ struct ServeCommand: ParsableCommand {
         configuration.requestTimeout = .seconds(timeout)
         configuration.modelPasses = passes
         configuration.modelQueue = queue
+        configuration.maxBatch = batch
+        configuration.batchWindow = .milliseconds(batchWindow)
         // The shipped GPT-2 generator when run from the repository, loaded at start as the CLIP model is.
         let shipped = FileManager.default.fileExists(atPath: GeneratorCommand.shippedModel) ? GeneratorCommand.shippedModel : nil
         let engine = try indexOptions.engine(tokenFile == nil ? .readOnly : .readWrite, model: modelOption.model,
