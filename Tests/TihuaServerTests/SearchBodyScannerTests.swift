@@ -77,3 +77,32 @@ import TihuaPoetry
         #expect(SearchBodyScanner.request(Data(bytes)) == nil)
     }
 }
+
+/// `/v1/search`'s answer writer gives JSONAnswer's bytes.
+@Suite struct SearchAnswerWriterTests {
+    @Test func writesTheBytesJSONEncoderWrites() throws {
+        var generator = SystemRandomNumberGenerator()
+        let controls = (0..<32).map { String(UnicodeScalar(UInt8($0))) }.joined()
+        var ids = ["v1", "ccpc:12", #"a"b\c/d"#, controls, "明月\u{7f}\u{2028}é", ""]
+        for _ in 0..<50 {
+            ids.append(String((0..<Int.random(in: 0...12, using: &generator)).map { _ in
+                Character(UnicodeScalar(UInt32.random(in: 1...0x2FF, using: &generator))!)
+            }))
+        }
+        var scores: [Float] = [1, 0, -0.0, -1, 0.5, 1e-5, 1e-45, 3.4e38, 16_777_216, 100]
+        for _ in 0..<2000 {
+            let value = Float(bitPattern: UInt32.random(in: 0...UInt32.max, using: &generator))
+            if value.isFinite { scores.append(value) }
+        }
+        var rows: [[IDScore]] = [[]]
+        for (i, score) in scores.enumerated() {
+            rows[rows.count - 1].append(IDScore(id: ids[i % ids.count], score: score))
+            if i % 7 == 6 { rows.append([]) }
+        }
+        for answer in [SearchResults(results: rows), SearchResults(results: []), SearchResults(results: [[]])] {
+            let written = try #require(SearchAnswerWriter.json(answer))
+            #expect(Array(written.readableBytesView) == Array(try JSONAnswer.encode(answer)))
+        }
+        #expect(SearchAnswerWriter.json(SearchResults(results: [[IDScore(id: "x", score: .nan)]])) == nil)
+    }
+}

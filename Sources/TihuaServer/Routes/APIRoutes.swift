@@ -41,7 +41,10 @@ extension TihuaServer {
         router.post("/v1/search") { request, _ in
             let body = try await JSONBody.decode(SearchRequest.self, request, limit: self.bodyLimit,
                                                  fastPath: SearchBodyScanner.request)
-            return try JSONAnswer.response(try await self.runner.read { try $0.search(body) })
+            let answer = try await self.runner.read { try $0.search(body) }
+            guard let bytes = SearchAnswerWriter.json(answer) else { return try JSONAnswer.response(answer) }
+            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
+                            body: ResponseBody(byteBuffer: bytes))
         }
 
         router.get("/v1/images/file") { request, _ in
