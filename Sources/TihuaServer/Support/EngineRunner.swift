@@ -64,7 +64,7 @@ final class EngineRunner: Sendable {
         return try await withTimeout { [self] in try await reads.run { try await onPool(body) } }
     }
 
-    /// A call that runs the model (a text or an image query, generate, images add).
+    /// A call that runs the model for the whole call (generate, images add).
     func model<T: Sendable>(_ body: @escaping @Sendable (TihuaEngine) throws -> T) async throws -> T {
         try await withTimeout { [self] in
             defer { metrics.queueDepth(passes.load.waiting) }
