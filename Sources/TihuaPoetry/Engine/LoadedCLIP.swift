@@ -24,31 +24,12 @@ final class LoadedCLIP: Sendable {
 
     func input() throws(PoetryError) -> CLIPImageInput { try imageInput.get() }
 
-    /// The L2-normalised embedding of a text or an image query.
-    func embed(_ query: Query) throws(PoetryError) -> [Float] {
-        switch query {
-        case .text(let text):
-            return try wrappingErrors { Array(try model.encodeTexts([text]).row(0)) }
-        case .imageFile(let path):
-            let input = try input()
-            return try wrappingErrors { try model.encodeImage(file: path, input: input) }
-        case .jpeg(let bytes):
-            let input = try input()
-            return try wrappingErrors {
-                let image = try JPEGDecoder.decode(bytes, source: "the image")
-                return Array(try model.encodeImages(pixelValues: input.preprocessor.pixelValues(image), count: 1).row(0))
-            }
-        case .vector, .poem:
-            throw PoetryError(.badInput, "only a text or an image can be embedded, not \(query.label)")
-        }
-    }
-
-    /// The L2-normalised embeddings of several texts and images, in one
-    /// forward pass per tower: one result per query, in order. A query that
-    /// cannot be embedded (a broken JPEG, a vector) fails alone. Each row is
-    /// the one `embed(_:)` gives, within float rounding: the towers'
-    /// results do not depend on what else is in the batch.
-    func embed(batch queries: [Query]) -> [Result<[Float], PoetryError>] {
+    /// The L2-normalised embeddings of texts and images, in one forward
+    /// pass per tower: one result per query, in order. A query that cannot
+    /// be embedded (a broken JPEG, a vector) fails alone. A row does not
+    /// depend on what else is in the batch, within float rounding (exactly
+    /// so for a batch of one).
+    func embed(_ queries: [Query]) -> [Result<[Float], PoetryError>] {
         var results = [Result<[Float], PoetryError>](repeating: .failure(PoetryError(.badInput, "not embedded")),
                                                      count: queries.count)
         var texts: [(Int, String)] = []

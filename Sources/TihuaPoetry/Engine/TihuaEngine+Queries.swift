@@ -136,33 +136,29 @@ extension TihuaEngine {
     /// The L2-normalised embedding of a text or an image; a text is
     /// normalised first as queries are (see `normalizedQuery`).
     public func encode(_ query: Query) throws(PoetryError) -> EncodeResult {
-        let clip = try clip.get()
-        var query = query
-        if case .text(let text) = query { query = .text(try normalizedQuery([text])[0]) }
-        return EncodeResult(embedding: try clip.embed(query), model: clip.identity)
+        let embedding = try embed([query])[0].get()
+        return EncodeResult(embedding: embedding.vector, model: embedding.model)
     }
 
     /// The embeddings of several text and image queries, made together: one
     /// forward pass per tower for the whole batch, so that queries arriving
     /// at once cost little more than one. One result per query, in order; a
     /// query that cannot be embedded (a broken JPEG, a vector, a poem) fails
-    /// alone. Texts are normalised as queries are. Each embedding equals the
-    /// one the query would get on its own, within float rounding.
+    /// alone. Texts are normalised as queries are; if that fails (the index
+    /// cannot be read), every query gets that error, as its search would.
+    /// Each embedding equals the one the query gets on its own, within
+    /// float rounding.
     public func embed(_ queries: [Query]) -> [Result<QueryEmbedding, PoetryError>] {
         let clip: LoadedCLIP
-        do { clip = try self.clip.get() } catch { return queries.map { _ in .failure(error) } }
-        var prepared = queries
-        var failed = [PoetryError?](repeating: nil, count: queries.count)
-        for (i, query) in queries.enumerated() {
-            guard case .text(let text) = query else { continue }
-            do { prepared[i] = .text(try normalizedQuery([text])[0]) } catch { failed[i] = error }
+        var texts: IndexingIterator<[String]>
+        do {
+            clip = try self.clip.get()
+            texts = try normalizedQuery(queries.compactMap { if case .text(let text) = $0 { text } else { nil } })
+                .makeIterator()
+        } catch {
+            return queries.map { _ in .failure(error) }
         }
-        let toEmbed = prepared.indices.filter { failed[$0] == nil }
-        let embedded = clip.embed(batch: toEmbed.map { prepared[$0] })
-        var results = failed.map { failure in Result<QueryEmbedding, PoetryError>.failure(failure ?? PoetryError(.badInput, "not embedded")) }
-        for (j, i) in toEmbed.enumerated() {
-            results[i] = embedded[j].map { QueryEmbedding(vector: $0, model: clip.identity) }
-        }
-        return results
+        let prepared = queries.map { query in if case .text = query { Query.text(texts.next()!) } else { query } }
+        return clip.embed(prepared).map { $0.map { QueryEmbedding(vector: $0, model: clip.identity) } }
     }
 }

@@ -165,12 +165,9 @@ public final class TihuaEngine: Sendable {
             let poetry = try poetry()
             let (vector, model) = try wrappingErrors { try poetry.poemVector(id) }
             return (vector, model)
-        case .text(let text):
-            let clip = try clip.get()
-            return (try clip.embed(.text(try normalizedQuery([text])[0])), clip.identity)
-        case .imageFile, .jpeg:
-            let clip = try clip.get()
-            return (try clip.embed(query), clip.identity)
+        case .text, .imageFile, .jpeg:
+            let embedding = try embed([query])[0].get()
+            return (embedding.vector, embedding.model)
         }
     }
 
