@@ -89,7 +89,7 @@ import TihuaPoetry
                 Character(UnicodeScalar(UInt32.random(in: 1...0x2FF, using: &generator))!)
             }))
         }
-        var scores: [Float] = [1, 0, -0.0, -1, 0.5, 1e-5, 1e-45, 3.4e38, 16_777_216, 100]
+        var scores: [Float] = [1, 0, -0.0, -1, 0.5, 1e-5, .leastNonzeroMagnitude, 3.4e38, 16_777_216, 100]
         for _ in 0..<2000 {
             let value = Float(bitPattern: UInt32.random(in: 0...UInt32.max, using: &generator))
             if value.isFinite { scores.append(value) }

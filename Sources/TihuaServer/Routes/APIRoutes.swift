@@ -42,9 +42,8 @@ extension TihuaServer {
             let body = try await JSONBody.decode(SearchRequest.self, request, limit: self.bodyLimit,
                                                  fastPath: SearchBodyScanner.request)
             let answer = try await self.runner.read { try $0.search(body) }
-            guard let bytes = SearchAnswerWriter.json(answer) else { return try JSONAnswer.response(answer) }
-            return Response(status: .ok, headers: [.contentType: "application/json; charset=utf-8"],
-                            body: ResponseBody(byteBuffer: bytes))
+            guard let json = SearchAnswerWriter.json(answer) else { return try JSONAnswer.response(answer) }
+            return JSONAnswer.response(json: json)
         }
 
         router.get("/v1/images/file") { request, _ in

@@ -12,7 +12,12 @@ enum JSONAnswer {
     }
 
     static func response<T: Encodable>(_ value: T, status: HTTPResponse.Status = .ok) throws -> Response {
+        response(json: ByteBuffer(bytes: try encode(value)), status: status)
+    }
+
+    /// An answer whose JSON bytes are already written.
+    static func response(json: ByteBuffer, status: HTTPResponse.Status = .ok) -> Response {
         Response(status: status, headers: [.contentType: "application/json; charset=utf-8"],
-                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: try encode(value))))
+                 body: ResponseBody(byteBuffer: json))
     }
 }

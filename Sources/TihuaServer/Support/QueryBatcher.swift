@@ -16,7 +16,7 @@ import TihuaPoetry
 /// for a ViT-B/16 image pass of seconds. A pass after a pass of one (a lone
 /// client) starts at once.
 ///
-/// At most `passes` passes run or wait for a slot at a time. At most
+/// At most as many passes as the gate has slots run or wait for a slot at a time. At most
 /// `queueLimit` queries wait; beyond that `embed` throws `WorkGate.Refusal.full`
 /// (503). A request whose task is cancelled (its timeout) leaves the queue.
 final class QueryBatcher: Sendable {
@@ -25,7 +25,6 @@ final class QueryBatcher: Sendable {
 
     let maxBatch: Int
     let queueLimit: Int
-    let passes: Int
     let window: Duration
     private let gate: WorkGate
     private let embedBatch: Embed
@@ -54,7 +53,6 @@ final class QueryBatcher: Sendable {
         self.maxBatch = maxBatch
         self.window = window
         self.queueLimit = queueLimit
-        passes = gate.slots
         self.gate = gate
         embedBatch = embed
     }
@@ -71,7 +69,7 @@ final class QueryBatcher: Sendable {
                     if Task.isCancelled { return .cancelled }
                     guard s.waiting.count < queueLimit else { return .refused }
                     s.waiting.append(Waiting(id: id, query: query, continuation: continuation))
-                    guard s.running < passes else { return .queued }
+                    guard s.running < gate.slots else { return .queued }
                     s.running += 1
                     return .queuedStartingPass
                 }

@@ -3,8 +3,8 @@ import TihuaPoetry
 
 /// `/v1/search`'s answer written straight into a buffer: the bytes
 /// `JSONAnswer` (a `JSONEncoder` with sorted keys and unescaped slashes)
-/// gives, in a fraction of its 0.08–0.1 ms for ten hits (a vector search's
-/// latency is mostly such fixed costs). A score that is not finite has no
+/// gives, without the encoder's 0.08–0.1 ms for ten hits (measured in the
+/// server; the writer's own time was not timed apart, see RESULTS). A score that is not finite has no
 /// JSON form; the caller then lets `JSONAnswer` refuse it as before.
 enum SearchAnswerWriter {
     static func json(_ answer: SearchResults) -> ByteBuffer? {
